@@ -1,0 +1,44 @@
+/**
+ * Import rules (see docs/architecture.md): no cycles; packages never import apps; protocol imports
+ * no other workspace; the server never imports the SDK; the client never imports the server.
+ */
+module.exports = {
+  forbidden: [
+    { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'packages-do-not-import-apps',
+      severity: 'error',
+      from: { path: '^packages/' },
+      to: { path: '^apps/|@knock/(server|cli)' },
+    },
+    {
+      name: 'protocol-stands-alone',
+      severity: 'error',
+      from: { path: '^packages/protocol/' },
+      to: { path: '^(packages|apps)/(?!protocol/)|@knock/(?!protocol)' },
+    },
+    {
+      name: 'server-does-not-use-the-sdk',
+      severity: 'error',
+      from: { path: '^apps/server/' },
+      to: { path: '^packages/client/|@knock/client' },
+    },
+    {
+      name: 'no-importing-build-output',
+      severity: 'error',
+      from: {},
+      to: { path: '/dist/', pathNot: 'node_modules' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|dist-test|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.base.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['types', 'import', 'default'],
+    },
+    combinedDependencies: true,
+  },
+};

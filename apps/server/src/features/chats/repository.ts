@@ -1,0 +1,195 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
+
+export interface ChatRow {
+  id: string;
+  kind: 'direct';
+  createdAt: number;
+  lastActivityAt: number;
+  lastSeq: number;
+  ackedSeq: number;
+  readSeq: number;
+  unreadCount: number;
+  peerId: string;
+  peerUsername: string;
+  peerDisplayName: string;
+  peerAckedSeq: number;
+  peerReadSeq: number;
+}
+
+export interface MembershipRow {
+  chatId: string;
+  ackedSeq: number;
+}
+
+export interface ExpiredChat {
+  id: string;
+  memberIds: string[];
+}
+
+/** Both ids sorted: one direct chat per pair, whichever side starts it. */
+export function directKey(a: string, b: string): string {
+  return a < b ? `${a}:${b}` : `${b}:${a}`;
+}
+
+export class ChatsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** The live direct chat between two users, if any (ignores chats past the cutoff). */
+  async findDirect(
+    a: string,
+    b: string,
+  ): Promise<{ id: string; lastActivityAt: number } | undefined> {
+    return this.db
+      .selectFrom('chats')
+      .select(['id', 'last_activity_at as lastActivityAt'])
+      .where('direct_key', '=', directKey(a, b))
+      .executeTakeFirst();
+  }
+
+  /**
+   * Creates the direct chat between `a` and `b` unless one exists; returns the id of the chat that
+   * exists afterwards. Safe against two nodes racing: the unique direct key decides.
+   */
+  async createDirect(id: string, a: string, b: string, now: number): Promise<string> {
+    return this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('chats')
+        .values({
+          id,
+          kind: 'direct',
+          direct_key: directKey(a, b),
+          created_at: now,
+          last_activity_at: now,
+        })
+        .onConflict((oc) => oc.column('direct_key').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+        const existing = await trx
+          .selectFrom('chats')
+          .select('id')
+          .where('direct_key', '=', directKey(a, b))
+          .executeTakeFirstOrThrow();
+        return existing.id;
+      }
+      await trx
+        .insertInto('chat_members')
+        .values([
+          { chat_id: id, user_id: a, joined_at: now },
+          { chat_id: id, user_id: b, joined_at: now },
+        ])
+        .execute();
+      return id;
+    });
+  }
+
+  /** The user's live chats, most recently active first. */
+  async list(userId: string, cutoff: number): Promise<ChatRow[]> {
+    return this.summaries(userId, cutoff).orderBy('c.last_activity_at', 'desc').execute();
+  }
+
+  async get(chatId: string, userId: string, cutoff: number): Promise<ChatRow | undefined> {
+    return this.summaries(userId, cutoff).where('c.id', '=', chatId).executeTakeFirst();
+  }
+
+  /** Every live chat the user belongs to, with what the user has acknowledged in it. */
+  async memberships(userId: string, cutoff: number): Promise<MembershipRow[]> {
+    return this.db
+      .selectFrom('chat_members as m')
+      .innerJoin('chats as c', 'c.id', 'm.chat_id')
+      .select(['m.chat_id as chatId', 'm.acked_seq as ackedSeq'])
+      .where('m.user_id', '=', userId)
+      .where('c.last_activity_at', '>', cutoff)
+      .execute();
+  }
+
+  async memberIds(chatId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('chat_members')
+      .select('user_id')
+      .where('chat_id', '=', chatId)
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  /** Chats whose last activity is at or before the cutoff, oldest first. */
+  async expired(cutoff: number, limit: number): Promise<ExpiredChat[]> {
+    const chats = await this.db
+      .selectFrom('chats')
+      .select('id')
+      .where('last_activity_at', '<=', cutoff)
+      .orderBy('last_activity_at')
+      .limit(limit)
+      .execute();
+    if (chats.length === 0) return [];
+    const members = await this.db
+      .selectFrom('chat_members')
+      .select(['chat_id', 'user_id'])
+      .where(
+        'chat_id',
+        'in',
+        chats.map((c) => c.id),
+      )
+      .execute();
+    return chats.map((c) => ({
+      id: c.id,
+      memberIds: members.filter((m) => m.chat_id === c.id).map((m) => m.user_id),
+    }));
+  }
+
+  /**
+   * Deletes the chats with everything the server holds on them, if they are still at or past the
+   * cutoff (a message may have arrived since they were listed). Returns the ids actually deleted.
+   */
+  async purge(ids: readonly string[], cutoff: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return this.db.transaction().execute(async (trx) => {
+      const still = await trx
+        .selectFrom('chats')
+        .select('id')
+        .where('id', 'in', ids)
+        .where('last_activity_at', '<=', cutoff)
+        .execute();
+      const doomed = still.map((c) => c.id);
+      if (doomed.length === 0) return [];
+      await trx.deleteFrom('messages').where('chat_id', 'in', doomed).execute();
+      await trx.deleteFrom('chat_members').where('chat_id', 'in', doomed).execute();
+      await trx.deleteFrom('chats').where('id', 'in', doomed).execute();
+      return doomed;
+    });
+  }
+
+  private summaries(userId: string, cutoff: number) {
+    return this.db
+      .selectFrom('chat_members as me')
+      .innerJoin('chats as c', 'c.id', 'me.chat_id')
+      .innerJoin('chat_members as peer', (join) =>
+        join.onRef('peer.chat_id', '=', 'c.id').onRef('peer.user_id', '<>', 'me.user_id'),
+      )
+      .innerJoin('users as u', 'u.id', 'peer.user_id')
+      .select((eb) => [
+        'c.id as id',
+        'c.kind as kind',
+        'c.created_at as createdAt',
+        'c.last_activity_at as lastActivityAt',
+        'c.last_seq as lastSeq',
+        'me.acked_seq as ackedSeq',
+        'me.read_seq as readSeq',
+        'u.id as peerId',
+        'u.username as peerUsername',
+        'u.display_name as peerDisplayName',
+        'peer.acked_seq as peerAckedSeq',
+        'peer.read_seq as peerReadSeq',
+        eb
+          .selectFrom('messages as msg')
+          .select((inner) => inner.fn.countAll<number>().as('n'))
+          .whereRef('msg.chat_id', '=', 'c.id')
+          .whereRef('msg.seq', '>', 'me.read_seq')
+          .whereRef('msg.sender_id', '<>', 'me.user_id')
+          .as('unreadCount'),
+      ])
+      .where('me.user_id', '=', userId)
+      .where('c.last_activity_at', '>', cutoff)
+      .$narrowType<{ unreadCount: number }>();
+  }
+}

@@ -1,0 +1,241 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
+
+export interface SendOp {
+  kind: 'send';
+  chatId: string;
+  senderId: string;
+  clientMessageId: string;
+  ciphertext: Uint8Array;
+}
+
+/** Moves a member's delivered (`ack`) or read (`read`) cursor forward. */
+export interface CursorOp {
+  kind: 'ack' | 'read';
+  chatId: string;
+  userId: string;
+  seq: number;
+}
+
+export type WriteOp = SendOp | CursorOp;
+
+export type WriteResult =
+  | { ok: true; kind: 'send'; seq: number; sentAt: number; duplicate: boolean }
+  | { ok: true; kind: 'ack' | 'read'; moved: boolean }
+  | { ok: false; code: 'chat_not_found' };
+
+export interface StoredMessage {
+  seq: number;
+  senderId: string;
+  clientMessageId: string;
+  ciphertext: Uint8Array | null;
+  sentAt: number;
+}
+
+const INSERT_CHUNK = 500;
+
+const idempotencyKey = (chatId: string, senderId: string, clientMessageId: string) =>
+  `${chatId}\n${senderId}\n${clientMessageId}`;
+
+/**
+ * The write path. Every send, ack and read of one batch commits in a single transaction, so a
+ * batch costs one fsync however many messages it holds (group commit).
+ */
+export class MessagesRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Commits a batch. Results line up with `ops`. Chats at or before `cutoff` count as expired.
+   * Throws when the transaction fails: then nothing in the batch was committed.
+   */
+  async commit(ops: readonly WriteOp[], now: number, cutoff: number): Promise<WriteResult[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const results = new Array<WriteResult | undefined>(ops.length);
+      await this.commitSends(trx, ops, results, now, cutoff);
+      await this.commitCursors(trx, ops, results, cutoff);
+      return Array.from(
+        results,
+        (r) => r ?? { ok: false as const, code: 'chat_not_found' as const },
+      );
+    });
+  }
+
+  /** Messages after `afterSeq` in seq order, at most `limit`. */
+  async after(chatId: string, afterSeq: number, limit: number): Promise<StoredMessage[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .select([
+        'seq',
+        'sender_id as senderId',
+        'client_message_id as clientMessageId',
+        'ciphertext',
+        'sent_at as sentAt',
+      ])
+      .where('chat_id', '=', chatId)
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      ...row,
+      ciphertext: row.ciphertext && new Uint8Array(row.ciphertext),
+    }));
+  }
+
+  private async commitSends(
+    trx: Transaction<Database>,
+    ops: readonly WriteOp[],
+    results: (WriteResult | undefined)[],
+    now: number,
+    cutoff: number,
+  ): Promise<void> {
+    const sendIndexes = ops.flatMap((op, i) => (op.kind === 'send' ? [i] : []));
+    if (sendIndexes.length === 0) return;
+    const known = await this.existing(
+      trx,
+      sendIndexes.map((i) => ops[i] as SendOp),
+    );
+
+    // New sends grouped by (chat, sender), each group in the order the sender sent them.
+    const groups = new Map<string, number[]>();
+    const firstOfKey = new Map<string, number>();
+    for (const i of sendIndexes) {
+      const op = ops[i] as SendOp;
+      const key = idempotencyKey(op.chatId, op.senderId, op.clientMessageId);
+      const stored = known.get(key);
+      if (stored) {
+        results[i] = {
+          ok: true,
+          kind: 'send',
+          seq: stored.seq,
+          sentAt: stored.sentAt,
+          duplicate: true,
+        };
+        continue;
+      }
+      if (firstOfKey.has(key)) continue; // a resend inside the same batch: answered below
+      firstOfKey.set(key, i);
+      const groupKey = `${op.chatId}\n${op.senderId}`;
+      const group = groups.get(groupKey);
+      if (group) group.push(i);
+      else groups.set(groupKey, [i]);
+    }
+
+    const rows: Database['messages'][] = [];
+    for (const indexes of groups.values()) {
+      const head = ops[indexes[0] as number] as SendOp;
+      const allocated = await trx
+        .updateTable('chats')
+        .set((eb) => ({ last_seq: eb('last_seq', '+', indexes.length), last_activity_at: now }))
+        .where('id', '=', head.chatId)
+        .where('last_activity_at', '>', cutoff)
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('chat_members')
+              .select(sql.lit(1).as('one'))
+              .where('chat_id', '=', head.chatId)
+              .where('user_id', '=', head.senderId),
+          ),
+        )
+        .returning('last_seq')
+        .executeTakeFirst();
+      if (!allocated) continue; // not a member, unknown or expired: chat_not_found
+      let seq = allocated.last_seq - indexes.length;
+      for (const i of indexes) {
+        const op = ops[i] as SendOp;
+        seq += 1;
+        results[i] = { ok: true, kind: 'send', seq, sentAt: now, duplicate: false };
+        rows.push({
+          chat_id: op.chatId,
+          seq,
+          sender_id: op.senderId,
+          client_message_id: op.clientMessageId,
+          ciphertext: op.ciphertext,
+          sent_at: now,
+        });
+      }
+    }
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+      await trx
+        .insertInto('messages')
+        .values(rows.slice(start, start + INSERT_CHUNK))
+        .execute();
+    }
+
+    // Resends inside the batch share the first copy's answer, marked as duplicates.
+    for (const i of sendIndexes) {
+      if (results[i]) continue;
+      const op = ops[i] as SendOp;
+      const first =
+        results[firstOfKey.get(idempotencyKey(op.chatId, op.senderId, op.clientMessageId)) ?? -1];
+      if (first?.ok && first.kind === 'send') results[i] = { ...first, duplicate: true };
+    }
+  }
+
+  private async existing(
+    trx: Transaction<Database>,
+    sends: readonly SendOp[],
+  ): Promise<Map<string, { seq: number; sentAt: number }>> {
+    const found = new Map<string, { seq: number; sentAt: number }>();
+    const ids = [...new Set(sends.map((s) => s.clientMessageId))];
+    for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
+      const rows = await trx
+        .selectFrom('messages')
+        .select(['chat_id', 'sender_id', 'client_message_id', 'seq', 'sent_at'])
+        .where('client_message_id', 'in', ids.slice(start, start + INSERT_CHUNK))
+        .execute();
+      for (const row of rows) {
+        found.set(idempotencyKey(row.chat_id, row.sender_id, row.client_message_id), {
+          seq: row.seq,
+          sentAt: row.sent_at,
+        });
+      }
+    }
+    return found;
+  }
+
+  private async commitCursors(
+    trx: Transaction<Database>,
+    ops: readonly WriteOp[],
+    results: (WriteResult | undefined)[],
+    cutoff: number,
+  ): Promise<void> {
+    for (const [i, op] of ops.entries()) {
+      if (op.kind === 'send') continue;
+      const column = op.kind === 'ack' ? 'acked_seq' : 'read_seq';
+      const chat = await trx
+        .selectFrom('chats')
+        .select('last_seq')
+        .where('id', '=', op.chatId)
+        .where('last_activity_at', '>', cutoff)
+        .executeTakeFirst();
+      if (!chat) {
+        results[i] = { ok: false, code: 'chat_not_found' };
+        continue;
+      }
+      // A cursor never passes the chat's last seq: acking the future would drop later messages.
+      const seq = Math.min(op.seq, chat.last_seq);
+      const updated = await trx
+        .updateTable('chat_members')
+        .set({ [column]: seq })
+        .where('chat_id', '=', op.chatId)
+        .where('user_id', '=', op.userId)
+        .where(column, '<', seq)
+        .executeTakeFirst();
+      const moved = Number(updated.numUpdatedRows) > 0;
+      if (moved && op.kind === 'ack') {
+        // Mailbox: a 1:1 chat's message is delivered once its one recipient acknowledged it.
+        await trx
+          .updateTable('messages')
+          .set({ ciphertext: null })
+          .where('chat_id', '=', op.chatId)
+          .where('seq', '<=', seq)
+          .where('sender_id', '<>', op.userId)
+          .where('ciphertext', 'is not', null)
+          .execute();
+      }
+      results[i] = { ok: true, kind: op.kind, moved };
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import { resolve } from 'node:path';
+
+/**
+ * The server's configuration, parsed once from the environment. This is the only module that
+ * reads `process.env`; every other part receives a `Config`.
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Origin the browser apps are served from; WebSocket upgrades from other origins are refused. */
+  readonly publicUrl: URL;
+  readonly database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  readonly redisUrl: string | undefined;
+  readonly chatTtlMs: number;
+  readonly sweepIntervalMs: number;
+  readonly logLevel: string;
+  readonly limits: Limits;
+  /** Behaviours that only tests may switch on (KNOCK_TEST_MODE=1): never in production. */
+  readonly testMode: boolean;
+}
+
+export interface Limits {
+  /** WebSocket connections one IP may hold at once. */
+  readonly connectionsPerIp: number;
+  /** WebSocket connections the node holds at most. */
+  readonly connectionsTotal: number;
+  /** Upgrade attempts per IP per minute. */
+  readonly upgradesPerIpPerMinute: number;
+  /** Failed logins per username and IP before a 15-minute lock-out. */
+  readonly loginFailuresPerUserIp: number;
+  /** Failed logins per IP per day. */
+  readonly loginFailuresPerIpPerDay: number;
+  /** Registrations per IP per hour. */
+  readonly registrationsPerIpPerHour: number;
+  /** Frames one socket may send per second before it is told to slow down. */
+  readonly framesPerSecond: number;
+  /** Bytes queued to a slow socket before the server stops pushing to it and pages from storage. */
+  readonly socketBufferBytes: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}; got "${raw}".`);
+  }
+  return value;
+}
+
+function positive(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(`${name} must be a positive number; got "${raw}".`);
+  }
+  return value;
+}
+
+function parseDatabase(raw: string | undefined): Config['database'] {
+  if (raw === undefined || raw === '') return { kind: 'sqlite', file: resolve('data/knock.db') };
+  if (/^postgres(ql)?:\/\//.test(raw)) return { kind: 'postgres', url: raw };
+  if (raw.startsWith('sqlite:'))
+    return { kind: 'sqlite', file: resolve(raw.slice('sqlite:'.length)) };
+  if (raw.includes('://')) {
+    throw new ConfigError(
+      'KNOCK_DATABASE_URL must be a postgres:// URL, sqlite:<file> or a file path.',
+    );
+  }
+  return { kind: 'sqlite', file: resolve(raw) };
+}
+
+function parseUrl(raw: string, name: string): URL {
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    return url;
+  } catch {
+    throw new ConfigError(`${name} must be an http:// or https:// URL; got "${raw}".`);
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 8080, 0, 65535);
+  const publicUrl = parseUrl(
+    env['KNOCK_PUBLIC_URL'] ?? `http://localhost:${port}`,
+    'KNOCK_PUBLIC_URL',
+  );
+  const config: Config = {
+    port,
+    host: env['KNOCK_HOST'] ?? '0.0.0.0',
+    publicUrl,
+    database: parseDatabase(env['KNOCK_DATABASE_URL']),
+    redisUrl: env['KNOCK_REDIS_URL'] || undefined,
+    chatTtlMs: Math.round(positive(env, 'KNOCK_CHAT_TTL_DAYS', 10) * 86_400_000),
+    sweepIntervalMs: integer(env, 'KNOCK_SWEEP_INTERVAL_MS', 60_000, 100, 86_400_000),
+    logLevel: env['KNOCK_LOG_LEVEL'] ?? 'info',
+    limits: {
+      connectionsPerIp: integer(env, 'KNOCK_LIMIT_CONNECTIONS_PER_IP', 50, 1, 1_000_000),
+      connectionsTotal: integer(env, 'KNOCK_LIMIT_CONNECTIONS_TOTAL', 20_000, 1, 10_000_000),
+      upgradesPerIpPerMinute: integer(
+        env,
+        'KNOCK_LIMIT_UPGRADES_PER_IP_MINUTE',
+        120,
+        1,
+        10_000_000,
+      ),
+      loginFailuresPerUserIp: integer(env, 'KNOCK_LIMIT_LOGIN_FAILURES', 10, 1, 1_000_000),
+      loginFailuresPerIpPerDay: integer(
+        env,
+        'KNOCK_LIMIT_LOGIN_FAILURES_PER_IP_DAY',
+        100,
+        1,
+        10_000_000,
+      ),
+      registrationsPerIpPerHour: integer(
+        env,
+        'KNOCK_LIMIT_REGISTRATIONS_PER_IP_HOUR',
+        20,
+        1,
+        1_000_000,
+      ),
+      framesPerSecond: integer(env, 'KNOCK_LIMIT_FRAMES_PER_SECOND', 200, 1, 1_000_000),
+      socketBufferBytes: integer(env, 'KNOCK_SOCKET_BUFFER_BYTES', 1_048_576, 65_536, 1 << 30),
+    },
+    testMode: env['KNOCK_TEST_MODE'] === '1',
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const key of Object.keys(value)) {
+    const inner = (value as Record<string, unknown>)[key];
+    if (inner && typeof inner === 'object' && !(inner instanceof URL)) deepFreeze(inner);
+  }
+  return Object.freeze(value);
+}

@@ -1,0 +1,105 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Dialect } from './connect.js';
+import type { Database } from './schema.js';
+
+/**
+ * Numbered migrations. Each runs on SQLite and PostgreSQL; a dialect difference is spelled out in
+ * the migration itself. Never edit one that has shipped: add the next number.
+ */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const bytes = dialect === 'sqlite' ? 'blob' : 'bytea';
+  return {
+    '0001_initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('username', 'text', (c) => c.notNull().unique())
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('sessions')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) =>
+            c.notNull().references('users.id').onDelete('cascade'),
+          )
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('label', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+        await db.schema
+          .createTable('chats')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('direct_key', 'text', (c) => c.unique())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_activity_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createIndex('chats_last_activity')
+          .on('chats')
+          .column('last_activity_at')
+          .execute();
+        await db.schema
+          .createTable('chat_members')
+          .addColumn('chat_id', 'text', (c) =>
+            c.notNull().references('chats.id').onDelete('cascade'),
+          )
+          .addColumn('user_id', 'text', (c) =>
+            c.notNull().references('users.id').onDelete('cascade'),
+          )
+          .addColumn('acked_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('read_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('joined_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('chat_members_pk', ['chat_id', 'user_id'])
+          .execute();
+        await db.schema
+          .createIndex('chat_members_user')
+          .on('chat_members')
+          .column('user_id')
+          .execute();
+        await db.schema
+          .createTable('messages')
+          .addColumn('chat_id', 'text', (c) =>
+            c.notNull().references('chats.id').onDelete('cascade'),
+          )
+          .addColumn('seq', 'bigint', (c) => c.notNull())
+          .addColumn('sender_id', 'text', (c) => c.notNull())
+          .addColumn('client_message_id', 'text', (c) => c.notNull())
+          .addColumn('ciphertext', sql.raw(bytes))
+          .addColumn('sent_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('messages_pk', ['chat_id', 'seq'])
+          .execute();
+        // Leading with the client id lets one IN (...) look up a whole batch of resends.
+        await db.schema
+          .createIndex('messages_idempotency')
+          .unique()
+          .on('messages')
+          .columns(['client_message_id', 'chat_id', 'sender_id'])
+          .execute();
+      },
+    },
+  };
+}
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(migrations(this.dialect));
+  }
+}
+
+/** Brings the schema up to the latest migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Migration ${failed} failed`, { cause: error });
+  }
+}

@@ -1,0 +1,56 @@
+import type { Generated } from 'kysely';
+
+/** Table types for Kysely. Timestamps are milliseconds since the epoch (bigint columns). */
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session secret; the secret itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  kind: 'cookie' | 'bearer';
+  label: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ChatsTable {
+  id: string;
+  kind: 'direct';
+  /** For direct chats: both user ids, sorted and joined, so that find-or-create is race free. */
+  direct_key: string | null;
+  created_at: number;
+  last_activity_at: number;
+  last_seq: Generated<number>;
+}
+
+export interface ChatMembersTable {
+  chat_id: string;
+  user_id: string;
+  acked_seq: Generated<number>;
+  read_seq: Generated<number>;
+  joined_at: number;
+}
+
+export interface MessagesTable {
+  chat_id: string;
+  seq: number;
+  sender_id: string;
+  client_message_id: string;
+  /** Deleted (NULL) once every recipient acknowledged; the row stays for idempotency and order. */
+  ciphertext: Uint8Array | null;
+  sent_at: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  chats: ChatsTable;
+  chat_members: ChatMembersTable;
+  messages: MessagesTable;
+}

@@ -1,0 +1,28 @@
+/** Protocol constants shared by server, SDK and CLI. Changing one is a protocol change. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest ciphertext a client may send, in bytes (before base64url). */
+export const MAX_CIPHERTEXT_BYTES = 64 * 1024;
+
+/** base64url without padding: 4 characters per 3 bytes, rounded up. */
+export const MAX_CIPHERTEXT_CHARS = Math.ceil((MAX_CIPHERTEXT_BYTES * 4) / 3);
+
+/** Largest WebSocket frame the server accepts: the ciphertext plus room for the envelope. */
+export const MAX_FRAME_BYTES = MAX_CIPHERTEXT_CHARS + 1024;
+
+/** Messages per page when the server replays a chat after a resume. */
+export const SYNC_PAGE_SIZE = 100;
+
+export const USERNAME_PATTERN = /^[a-z][a-z0-9_]{2,31}$/;
+export const MIN_PASSWORD_LENGTH = 10;
+export const MAX_PASSWORD_LENGTH = 1024;
+export const MAX_DISPLAY_NAME_LENGTH = 64;
+
+/** Identifiers the server mints: 128 random bits, base64url. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+/** Identifiers a client mints for idempotent sends. */
+export const CLIENT_MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+
+export const WS_PATH = '/api/ws';
+export const CSRF_HEADER = 'x-knock-csrf';
