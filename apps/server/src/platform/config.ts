@@ -14,6 +14,8 @@ export interface Config {
   readonly chatTtlMs: number;
   readonly sweepIntervalMs: number;
   readonly logLevel: string;
+  /** Trust X-Forwarded-For from a reverse proxy (only behind one you run). */
+  readonly trustProxy: boolean;
   readonly limits: Limits;
   /** Behaviours that only tests may switch on (KNOCK_TEST_MODE=1): never in production. */
   readonly testMode: boolean;
@@ -102,6 +104,7 @@ export function loadConfig(env: Env = process.env): Config {
     chatTtlMs: Math.round(positive(env, 'KNOCK_CHAT_TTL_DAYS', 10) * 86_400_000),
     sweepIntervalMs: integer(env, 'KNOCK_SWEEP_INTERVAL_MS', 60_000, 100, 86_400_000),
     logLevel: env['KNOCK_LOG_LEVEL'] ?? 'info',
+    trustProxy: env['KNOCK_TRUST_PROXY'] === '1',
     limits: {
       connectionsPerIp: integer(env, 'KNOCK_LIMIT_CONNECTIONS_PER_IP', 50, 1, 1_000_000),
       connectionsTotal: integer(env, 'KNOCK_LIMIT_CONNECTIONS_TOTAL', 20_000, 1, 10_000_000),

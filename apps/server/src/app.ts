@@ -1,0 +1,198 @@
+import websocket from '@fastify/websocket';
+import { MAX_FRAME_BYTES } from '@knock/protocol/limits';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { AccountsRepository } from './features/accounts/repository.js';
+import { registerAccountRoutes } from './features/accounts/routes.js';
+import { AccountsService } from './features/accounts/service.js';
+import { createHttpAuth } from './features/auth/http-auth.js';
+import { SessionsRepository } from './features/auth/repository.js';
+import { registerAuthRoutes } from './features/auth/routes.js';
+import { AuthService } from './features/auth/service.js';
+import { ChatsRepository } from './features/chats/repository.js';
+import { registerChatRoutes } from './features/chats/routes.js';
+import { ChatsService } from './features/chats/service.js';
+import { Sweeper } from './features/expiry/sweeper.js';
+import { registerHealthRoutes } from './features/health/routes.js';
+import { MessagesRepository } from './features/messages/repository.js';
+import { MessagingService } from './features/messages/service.js';
+import { WriteQueue } from './features/messages/write-queue.js';
+import { parseRelayEvent, type RelayEvent } from './features/relay/events.js';
+import { Hub } from './features/relay/hub.js';
+import { UpgradeGuard } from './features/relay/upgrade-guard.js';
+import { registerWsRoute } from './features/relay/ws-route.js';
+import { LocalBus, type Bus } from './platform/bus/bus.js';
+import { RedisBus } from './platform/bus/redis-bus.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import type { Config } from './platform/config.js';
+import { connect } from './platform/db/connect.js';
+import { migrateToLatest } from './platform/db/migrations.js';
+import { registerErrorHandler } from './platform/http/error-handler.js';
+import { registerSecurityHeaders } from './platform/http/security-headers.js';
+import type { Logger } from './platform/logger.js';
+import { Metrics } from './platform/metrics.js';
+import { limiterFactory } from './platform/rate-limit.js';
+
+const MAX_WRITE_QUEUE = 50_000;
+
+export interface KnockApp {
+  readonly fastify: FastifyInstance;
+  readonly sweeper: Sweeper;
+  /** Starts listening; resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Graceful shutdown: stop accepting, finish writes, close sockets, close storage. */
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+}
+
+/** The one composition root: builds every part and wires them. Tests build it too. */
+export async function buildApp({
+  config,
+  logger,
+  clock = systemClock,
+}: AppOptions): Promise<KnockApp> {
+  const db = connect(config.database);
+  await migrateToLatest(db.kysely, db.dialect);
+
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 })
+    : undefined;
+  redis?.on('error', () => undefined); // reconnects on its own; readiness reports it
+  const bus: Bus<RelayEvent> = redis
+    ? new RedisBus(redis, redis.duplicate(), parseRelayEvent, logger)
+    : new LocalBus<RelayEvent>();
+  const limiter = limiterFactory(redis);
+  const secure = config.publicUrl.protocol === 'https:';
+  const publicOrigin = config.publicUrl.origin;
+
+  const accounts = new AccountsService(
+    new AccountsRepository(db.kysely),
+    {
+      registrations: limiter({
+        name: 'register-ip',
+        points: config.limits.registrationsPerIpPerHour,
+        durationSeconds: 3600,
+      }),
+      failuresPerUserIp: limiter({
+        name: 'login-user-ip',
+        points: config.limits.loginFailuresPerUserIp,
+        durationSeconds: 900,
+        blockSeconds: 900,
+      }),
+      failuresPerIp: limiter({
+        name: 'login-ip',
+        points: config.limits.loginFailuresPerIpPerDay,
+        durationSeconds: 86_400,
+      }),
+    },
+    clock,
+  );
+  const auth = new AuthService(new SessionsRepository(db.kysely), clock);
+  const chats = new ChatsService(
+    new ChatsRepository(db.kysely),
+    accounts,
+    bus,
+    clock,
+    config.chatTtlMs,
+  );
+  const messages = new MessagesRepository(db.kysely);
+  const writes = new WriteQueue(messages, clock, config.chatTtlMs, MAX_WRITE_QUEUE, logger);
+  const metrics = new Metrics(() => writes.depth);
+  const hub = new Hub(chats, logger);
+  bus.subscribe((event) => hub.handle(event));
+  const messaging = new MessagingService(writes, chats, hub, bus);
+  const sweeper = new Sweeper(chats, auth, config.sweepIntervalMs, logger);
+
+  const fastify = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    genReqId: () => crypto.randomUUID(),
+  });
+  registerSecurityHeaders(fastify, secure);
+  registerErrorHandler(fastify);
+  await fastify.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  const httpAuth = createHttpAuth(fastify, auth, publicOrigin, secure);
+  let shuttingDown = false;
+  registerHealthRoutes(fastify, {
+    metrics,
+    ready: async () => !shuttingDown && (await db.ping()) && bus.healthy(),
+  });
+  registerAccountRoutes(fastify, accounts);
+  registerAuthRoutes(fastify, { accounts, auth, httpAuth, secure });
+  registerChatRoutes(fastify, chats, httpAuth);
+  const guard = new UpgradeGuard(
+    config.limits,
+    limiter({
+      name: 'upgrade-ip',
+      points: config.limits.upgradesPerIpPerMinute,
+      durationSeconds: 60,
+    }),
+    auth,
+    httpAuth.cookieName,
+    publicOrigin,
+    metrics,
+  );
+  registerWsRoute(fastify, {
+    guard,
+    hub,
+    chats,
+    messages,
+    messaging,
+    metrics,
+    limits: config.limits,
+    clock,
+    log: logger,
+  });
+
+  const heartbeat = startHeartbeat(fastify);
+
+  return {
+    fastify,
+    sweeper,
+    async listen() {
+      const address = await fastify.listen({ port: config.port, host: config.host });
+      sweeper.start();
+      return address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+    },
+    async close() {
+      shuttingDown = true;
+      clearInterval(heartbeat);
+      await sweeper.stop();
+      // Let queued writes commit and be acked, tell every client to come back later, then stop
+      // listening (readiness already answers 503, so a balancer sends no one new).
+      await writes.drained();
+      for (const connection of hub.all()) connection.close('shutting_down');
+      await fastify.close();
+      await bus.close();
+      await db.close();
+      redis?.disconnect();
+    },
+  };
+}
+
+/** Pings every socket each 30 s and drops the ones that did not answer the previous ping. */
+function startHeartbeat(fastify: FastifyInstance): NodeJS.Timeout {
+  const alive = new WeakSet<object>();
+  const timer = setInterval(() => {
+    for (const socket of fastify.websocketServer.clients) {
+      if (!alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.delete(socket);
+      socket.ping();
+    }
+  }, 30_000);
+  fastify.websocketServer.on('connection', (socket) => {
+    alive.add(socket);
+    socket.on('pong', () => alive.add(socket));
+  });
+  timer.unref();
+  return timer;
+}

@@ -1,0 +1,125 @@
+import type { ChatSummary } from '@knock/protocol/http';
+import type { Bus } from '../../platform/bus/bus.js';
+import type { Clock } from '../../platform/clock.js';
+import { AppError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import type { AccountsService } from '../accounts/service.js';
+import type { RelayEvent } from '../relay/events.js';
+import type { ChatRow, ChatsRepository } from './repository.js';
+
+const MEMBER_CACHE_LIMIT = 100_000;
+
+export class ChatsService {
+  /** Members of a direct chat never change while it lives, so they cache well. */
+  private readonly members = new Map<string, readonly string[]>();
+
+  constructor(
+    private readonly repository: ChatsRepository,
+    private readonly accounts: AccountsService,
+    private readonly bus: Bus<RelayEvent>,
+    private readonly clock: Clock,
+    private readonly ttlMs: number,
+  ) {}
+
+  cutoff(): number {
+    return this.clock.now() - this.ttlMs;
+  }
+
+  /** Finds or starts the direct chat with `username`; tells both sides about a new one. */
+  async startDirect(userId: string, username: string): Promise<ChatSummary> {
+    const peer = await this.accounts.findByUsername(username);
+    if (!peer) throw new AppError('user_not_found');
+    if (peer.id === userId) throw new AppError('cannot_chat_with_self');
+    const existing = await this.repository.findDirect(userId, peer.id);
+    if (existing && existing.lastActivityAt <= this.cutoff()) {
+      // Expired but not yet swept: it goes now, with the usual notice, and a new chat starts.
+      await this.closeExpired([{ id: existing.id, memberIds: [userId, peer.id] }]);
+    }
+    const chatId = await this.repository.createDirect(newId(), userId, peer.id, this.clock.now());
+    if (chatId !== existing?.id) {
+      this.bus.publish({ kind: 'chat_created', chatId, memberIds: [userId, peer.id] });
+    }
+    const summary = await this.get(chatId, userId);
+    if (!summary) throw new AppError('chat_not_found');
+    return summary;
+  }
+
+  async list(userId: string): Promise<ChatSummary[]> {
+    const rows = await this.repository.list(userId, this.cutoff());
+    return rows.map((row) => this.summary(row));
+  }
+
+  async get(chatId: string, userId: string): Promise<ChatSummary | undefined> {
+    const row = await this.repository.get(chatId, userId, this.cutoff());
+    return row && this.summary(row);
+  }
+
+  memberships(userId: string): Promise<{ chatId: string; ackedSeq: number }[]> {
+    return this.repository.memberships(userId, this.cutoff());
+  }
+
+  /** The chat's members (empty when it does not exist). */
+  async memberIds(chatId: string): Promise<readonly string[]> {
+    const cached = this.members.get(chatId);
+    if (cached) return cached;
+    const ids = await this.repository.memberIds(chatId);
+    if (ids.length > 0) {
+      if (this.members.size >= MEMBER_CACHE_LIMIT) this.members.clear();
+      this.members.set(chatId, ids);
+    }
+    return ids;
+  }
+
+  /**
+   * Deletes expired chats and tells their members why. Returns how many went. Chats written to
+   * since they were listed survive.
+   */
+  async closeExpired(
+    chats: readonly { id: string; memberIds: readonly string[] }[],
+  ): Promise<number> {
+    const purged = new Set(
+      await this.repository.purge(
+        chats.map((c) => c.id),
+        this.cutoff(),
+      ),
+    );
+    for (const chat of chats) {
+      if (!purged.has(chat.id)) continue;
+      this.members.delete(chat.id);
+      this.bus.publish({
+        kind: 'chat_closed',
+        chatId: chat.id,
+        memberIds: [...chat.memberIds],
+        reason: 'expired',
+      });
+    }
+    return purged.size;
+  }
+
+  async sweep(batchSize: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const expired = await this.repository.expired(this.cutoff(), batchSize);
+      if (expired.length === 0) return total;
+      total += await this.closeExpired(expired);
+      if (expired.length < batchSize) return total;
+    }
+  }
+
+  private summary(row: ChatRow): ChatSummary {
+    return {
+      id: row.id,
+      kind: row.kind,
+      peer: { id: row.peerId, username: row.peerUsername, displayName: row.peerDisplayName },
+      createdAt: row.createdAt,
+      lastActivityAt: row.lastActivityAt,
+      expiresAt: row.lastActivityAt + this.ttlMs,
+      lastSeq: row.lastSeq,
+      unreadCount: Number(row.unreadCount),
+      ackedSeq: row.ackedSeq,
+      readSeq: row.readSeq,
+      peerAckedSeq: row.peerAckedSeq,
+      peerReadSeq: row.peerReadSeq,
+    };
+  }
+}

@@ -1,0 +1,85 @@
+import { decodeBase64url } from '@knock/protocol/base64url';
+import type { SendAckFrame, SendFrame } from '@knock/protocol/frames';
+import type { Bus } from '../../platform/bus/bus.js';
+import { AppError } from '../../platform/errors.js';
+import type { ChatsService } from '../chats/service.js';
+import type { Connection } from '../relay/connection.js';
+import type { RelayEvent } from '../relay/events.js';
+import type { Hub } from '../relay/hub.js';
+import type { WriteQueue } from './write-queue.js';
+
+/** Sends, acks and read markers: commit first, then tell whoever is connected. */
+export class MessagingService {
+  constructor(
+    private readonly writes: WriteQueue,
+    private readonly chats: ChatsService,
+    private readonly hub: Hub,
+    private readonly bus: Bus<RelayEvent>,
+  ) {}
+
+  async send(from: Connection, frame: SendFrame): Promise<SendAckFrame> {
+    const ciphertext = decodeBase64url(frame.ciphertext);
+    if (!ciphertext) throw new AppError('invalid_frame');
+    const result = await this.writes.submit({
+      kind: 'send',
+      chatId: frame.chatId,
+      senderId: from.userId,
+      clientMessageId: frame.clientMessageId,
+      ciphertext,
+    });
+    if (!result.ok) throw new AppError(result.code);
+    if (result.kind !== 'send') throw new AppError('internal_error');
+    from.ownSend(frame.chatId, result.seq);
+    if (!result.duplicate) {
+      const memberIds = await this.chats.memberIds(frame.chatId);
+      const message = {
+        seq: result.seq,
+        senderId: from.userId,
+        clientMessageId: frame.clientMessageId,
+        ciphertext,
+        sentAt: result.sentAt,
+      };
+      this.hub.offer(frame.chatId, memberIds, [message], from);
+      this.bus.publish({
+        kind: 'messages',
+        chatId: frame.chatId,
+        memberIds: [...memberIds],
+        upToSeq: result.seq,
+      });
+    }
+    return {
+      type: 'sent',
+      chatId: frame.chatId,
+      clientMessageId: frame.clientMessageId,
+      seq: result.seq,
+      sentAt: result.sentAt,
+    };
+  }
+
+  /** Typing is relayed, never stored: it may be lost. */
+  async typing(userId: string, chatId: string, typing: boolean): Promise<void> {
+    const memberIds = await this.chats.memberIds(chatId);
+    this.bus.publish({ kind: 'typing', chatId, memberIds: [...memberIds], userId, typing });
+  }
+
+  /** Moves the user's delivered (`ack`) or read cursor and tells the peer when it moved. */
+  async markCursor(
+    userId: string,
+    kind: 'ack' | 'read',
+    chatId: string,
+    seq: number,
+  ): Promise<void> {
+    const result = await this.writes.submit({ kind, chatId, userId, seq });
+    if (!result.ok) throw new AppError(result.code);
+    if (result.kind === 'send' || !result.moved) return;
+    const memberIds = await this.chats.memberIds(chatId);
+    this.bus.publish({
+      kind: 'receipt',
+      chatId,
+      memberIds: [...memberIds],
+      userId,
+      receipt: kind === 'ack' ? 'delivered' : 'read',
+      seq,
+    });
+  }
+}

@@ -1,0 +1,92 @@
+import type { Clock } from '../../platform/clock.js';
+import { AppError } from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
+import type { MessagesRepository, WriteOp, WriteResult } from './repository.js';
+
+interface Pending {
+  op: WriteOp;
+  resolve: (result: WriteResult) => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_BATCH = 2000;
+
+/**
+ * Group commit. Writes that arrive while a batch is committing wait for the next one, so under
+ * load each transaction (and its fsync) carries many messages, and at rest a lone message commits
+ * at once. Results are handed out in seq order so live delivery needs no reordering.
+ */
+export class WriteQueue {
+  private queue: Pending[] = [];
+  private flushing = false;
+  private idle: (() => void)[] = [];
+
+  constructor(
+    private readonly repository: MessagesRepository,
+    private readonly clock: Clock,
+    private readonly ttlMs: number,
+    private readonly maxDepth: number,
+    private readonly log: Logger,
+  ) {}
+
+  get depth(): number {
+    return this.queue.length;
+  }
+
+  /** Queues a write; rejects with `slow_down` when the queue is full (load shedding). */
+  submit(op: WriteOp): Promise<WriteResult> {
+    if (this.queue.length >= this.maxDepth) return Promise.reject(new AppError('slow_down'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ op, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  /** Resolves once everything queued so far is committed or failed. */
+  drained(): Promise<void> {
+    if (!this.flushing && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      await this.commit(batch);
+    }
+    this.flushing = false;
+    for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    const now = this.clock.now();
+    try {
+      const results = await this.repository.commit(
+        batch.map((p) => p.op),
+        now,
+        now - this.ttlMs,
+      );
+      settleInSeqOrder(batch, results);
+    } catch (error) {
+      if (batch.length === 1) {
+        this.log.error({ err: error }, 'write failed');
+        batch[0]?.reject(error);
+        return;
+      }
+      // One bad write must not sink its neighbours: retry each on its own.
+      for (const item of batch) await this.commit([item]);
+    }
+  }
+}
+
+function settleInSeqOrder(batch: Pending[], results: WriteResult[]): void {
+  const order = batch.map((_, i) => i);
+  const rank = (i: number) => {
+    const r = results[i];
+    return r?.ok && r.kind === 'send' ? r.seq : Number.MAX_SAFE_INTEGER;
+  };
+  order.sort((a, b) => rank(a) - rank(b));
+  for (const i of order) batch[i]?.resolve(results[i] as WriteResult);
+}

@@ -1,0 +1,24 @@
+import * as v from 'valibot';
+
+const ChatRef = { chatId: v.string(), memberIds: v.array(v.string()) };
+
+/** What nodes tell each other. Hints only: storage stays the truth. */
+export const RelayEvent = v.variant('kind', [
+  v.object({ kind: v.literal('messages'), ...ChatRef, upToSeq: v.number() }),
+  v.object({
+    kind: v.literal('receipt'),
+    ...ChatRef,
+    userId: v.string(),
+    receipt: v.picklist(['delivered', 'read']),
+    seq: v.number(),
+  }),
+  v.object({ kind: v.literal('typing'), ...ChatRef, userId: v.string(), typing: v.boolean() }),
+  v.object({ kind: v.literal('chat_created'), ...ChatRef }),
+  v.object({ kind: v.literal('chat_closed'), ...ChatRef, reason: v.picklist(['expired']) }),
+]);
+export type RelayEvent = v.InferOutput<typeof RelayEvent>;
+
+export function parseRelayEvent(raw: unknown): RelayEvent | undefined {
+  const result = v.safeParse(RelayEvent, raw);
+  return result.success ? result.output : undefined;
+}

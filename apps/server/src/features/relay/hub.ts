@@ -1,0 +1,109 @@
+import type { Logger } from '../../platform/logger.js';
+import type { ChatsService } from '../chats/service.js';
+import type { StoredMessage } from '../messages/repository.js';
+import type { Connection } from './connection.js';
+import type { RelayEvent } from './events.js';
+
+/** The node's live connections by user, and the routing of relay events to them. */
+export class Hub {
+  private readonly byUser = new Map<string, Set<Connection>>();
+  private count = 0;
+
+  constructor(
+    private readonly chats: ChatsService,
+    private readonly log: Logger,
+  ) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(connection: Connection): void {
+    let set = this.byUser.get(connection.userId);
+    if (!set) this.byUser.set(connection.userId, (set = new Set()));
+    set.add(connection);
+    this.count++;
+  }
+
+  remove(connection: Connection): void {
+    const set = this.byUser.get(connection.userId);
+    if (!set?.delete(connection)) return;
+    this.count--;
+    if (set.size === 0) this.byUser.delete(connection.userId);
+  }
+
+  all(): Connection[] {
+    return [...this.byUser.values()].flatMap((set) => [...set]);
+  }
+
+  /** Messages committed on this node: pushed without a storage round trip where possible. */
+  offer(
+    chatId: string,
+    memberIds: readonly string[],
+    messages: readonly StoredMessage[],
+    except?: Connection,
+  ): void {
+    for (const connection of this.connectionsOf(memberIds)) {
+      if (connection !== except) connection.offer(chatId, messages);
+    }
+  }
+
+  handle(event: RelayEvent): void {
+    switch (event.kind) {
+      case 'messages':
+        for (const c of this.connectionsOf(event.memberIds)) c.hint(event.chatId, event.upToSeq);
+        return;
+      case 'receipt':
+        for (const c of this.connectionsOf(event.memberIds)) {
+          if (c.userId === event.userId) continue;
+          c.send({
+            type: 'receipt',
+            chatId: event.chatId,
+            userId: event.userId,
+            kind: event.receipt,
+            seq: event.seq,
+          });
+        }
+        return;
+      case 'typing':
+        for (const c of this.connectionsOf(event.memberIds)) {
+          if (c.userId === event.userId) continue;
+          c.send({
+            type: 'typing',
+            chatId: event.chatId,
+            userId: event.userId,
+            typing: event.typing,
+          });
+        }
+        return;
+      case 'chat_created':
+        for (const c of this.connectionsOf(event.memberIds)) this.announce(c, event.chatId);
+        return;
+      case 'chat_closed':
+        for (const c of this.connectionsOf(event.memberIds)) {
+          if (!c.hasChat(event.chatId)) continue;
+          c.removeChat(event.chatId);
+          c.send({ type: 'chat_closed', chatId: event.chatId, reason: event.reason });
+        }
+        return;
+    }
+  }
+
+  private announce(connection: Connection, chatId: string): void {
+    this.chats
+      .get(chatId, connection.userId)
+      .then((chat) => {
+        if (!chat || !connection.isOpen) return;
+        connection.send({ type: 'chat', chat });
+        connection.addChat(chatId, chat.ackedSeq);
+      })
+      .catch((error: unknown) => this.log.warn({ err: error }, 'could not announce a chat'));
+  }
+
+  private *connectionsOf(userIds: readonly string[]): Iterable<Connection> {
+    for (const userId of userIds) {
+      const set = this.byUser.get(userId);
+      if (set) yield* set;
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '@knock/protocol/errors';
+import { AppError } from '../../platform/errors.js';
+import type { Limits } from '../../platform/config.js';
+import type { Metrics } from '../../platform/metrics.js';
+import type { Limiter } from '../../platform/rate-limit.js';
+import { readCookie } from '../auth/cookies.js';
+import type { AuthService, Principal } from '../auth/service.js';
+
+/**
+ * Decides an upgrade before any WebSocket state exists (T33, T36): connection caps per IP and in
+ * total, an upgrade rate per IP, the allowed origin, and a live session. A refused attempt costs
+ * one HTTP response.
+ */
+export class UpgradeGuard {
+  private readonly perIp = new Map<string, number>();
+  private total = 0;
+  private readonly principals = new WeakMap<FastifyRequest, Principal>();
+
+  constructor(
+    private readonly limits: Limits,
+    private readonly upgradeRate: Limiter,
+    private readonly auth: AuthService,
+    private readonly cookieName: string,
+    private readonly publicOrigin: string,
+    private readonly metrics: Metrics,
+  ) {}
+
+  readonly check = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const refusal = await this.refusal(request);
+    if (refusal === undefined) return;
+    this.metrics.refusedUpgrades.inc({ reason: refusal });
+    const error = new AppError(refusal);
+    await reply.status(error.status).send(error.body(request.id));
+  };
+
+  principal(request: FastifyRequest): Principal | undefined {
+    return this.principals.get(request);
+  }
+
+  opened(ip: string): void {
+    this.total++;
+    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
+  }
+
+  closed(ip: string): void {
+    this.total--;
+    const left = (this.perIp.get(ip) ?? 1) - 1;
+    if (left <= 0) this.perIp.delete(ip);
+    else this.perIp.set(ip, left);
+  }
+
+  private async refusal(request: FastifyRequest): Promise<ErrorCode | undefined> {
+    const ip = request.ip;
+    if (this.total >= this.limits.connectionsTotal) return 'slow_down';
+    if ((this.perIp.get(ip) ?? 0) >= this.limits.connectionsPerIp) return 'too_many_connections';
+    if (!(await this.upgradeRate.consume(ip))) return 'too_many_connections';
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== this.publicOrigin) return 'origin_not_allowed';
+    const principal = await this.authenticate(request, origin !== undefined);
+    if (!principal) return 'unauthorized';
+    this.principals.set(request, principal);
+    return undefined;
+  }
+
+  private async authenticate(
+    request: FastifyRequest,
+    fromBrowser: boolean,
+  ): Promise<Principal | undefined> {
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const token = /^Bearer ([A-Za-z0-9_-]+)$/.exec(header)?.[1];
+      return token ? this.auth.authenticate(token, 'bearer') : undefined;
+    }
+    // A cookie rides along on any request the browser makes, so it counts only with our Origin.
+    if (!fromBrowser) return undefined;
+    const cookie = readCookie(request.headers.cookie, this.cookieName);
+    return cookie ? this.auth.authenticate(cookie, 'cookie') : undefined;
+  }
+}

@@ -1,0 +1,122 @@
+import { performance } from 'node:perf_hooks';
+import { parseClientFrame } from '@knock/protocol/codec';
+import type { ClientFrame } from '@knock/protocol/frames';
+import { PROTOCOL_VERSION, WS_PATH } from '@knock/protocol/limits';
+import type { FastifyInstance } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import type { Clock } from '../../platform/clock.js';
+import type { Limits } from '../../platform/config.js';
+import { AppError } from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Metrics } from '../../platform/metrics.js';
+import type { ChatsService } from '../chats/service.js';
+import type { MessagesRepository } from '../messages/repository.js';
+import type { MessagingService } from '../messages/service.js';
+import { Connection } from './connection.js';
+import { FrameBudget } from './frame-budget.js';
+import type { Hub } from './hub.js';
+import type { UpgradeGuard } from './upgrade-guard.js';
+
+/** Bad frames a socket may send before it is closed. */
+const MAX_BAD_FRAMES = 20;
+
+export interface WsRouteDeps {
+  guard: UpgradeGuard;
+  hub: Hub;
+  chats: ChatsService;
+  messages: MessagesRepository;
+  messaging: MessagingService;
+  metrics: Metrics;
+  limits: Limits;
+  clock: Clock;
+  log: Logger;
+}
+
+export function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): void {
+  app.get(WS_PATH, { websocket: true, preValidation: deps.guard.check }, (socket, request) => {
+    const principal = deps.guard.principal(request);
+    if (!principal) return socket.close(4401, 'unauthorized');
+    const ip = request.ip;
+    const connection = new Connection(principal.userId, socket, request.raw.socket, {
+      readAfter: (chatId, afterSeq, limit) => deps.messages.after(chatId, afterSeq, limit),
+      onFrameOut: () => deps.metrics.framesOut.inc(),
+      log: deps.log,
+      bufferLimit: deps.limits.socketBufferBytes,
+    });
+    deps.guard.opened(ip);
+    deps.hub.add(connection);
+    deps.metrics.connections.inc();
+    socket.on('close', () => {
+      connection.detach();
+      deps.hub.remove(connection);
+      deps.guard.closed(ip);
+      deps.metrics.connections.dec();
+    });
+    socket.on('error', () => undefined);
+
+    const ready = deps.chats.memberships(principal.userId).then((memberships) => {
+      connection.send({
+        type: 'ready',
+        userId: principal.userId,
+        serverTime: deps.clock.now(),
+        protocol: PROTOCOL_VERSION,
+      });
+      connection.start(memberships);
+    });
+    ready.catch((error: unknown) => {
+      deps.log.warn({ err: error }, 'could not load chats for a connection');
+      connection.close('internal_error');
+    });
+
+    const budget = new FrameBudget(deps.limits.framesPerSecond, performance.now());
+    let badFrames = 0;
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      if (!budget.take(performance.now())) return connection.sendError('slow_down');
+      const parsed = isBinary ? undefined : parseClientFrame(rawText(data));
+      if (!parsed?.ok) {
+        if (++badFrames > MAX_BAD_FRAMES) return connection.close('invalid_frame');
+        return connection.sendError('invalid_frame');
+      }
+      void ready.then(() => handle(deps, connection, socket, parsed.value));
+    });
+  });
+}
+
+async function handle(
+  deps: WsRouteDeps,
+  connection: Connection,
+  socket: WebSocket,
+  frame: ClientFrame,
+): Promise<void> {
+  const ref = frame.type === 'send' ? frame.clientMessageId : frame.chatId;
+  try {
+    switch (frame.type) {
+      case 'send': {
+        connection.send(await deps.messaging.send(connection, frame));
+        deps.metrics.messagesIn.inc();
+        return;
+      }
+      case 'ack':
+        deps.metrics.acks.inc();
+        return await deps.messaging.markCursor(connection.userId, 'ack', frame.chatId, frame.seq);
+      case 'read':
+        return await deps.messaging.markCursor(connection.userId, 'read', frame.chatId, frame.seq);
+      case 'typing':
+        if (!connection.hasChat(frame.chatId)) throw new AppError('chat_not_found');
+        return await deps.messaging.typing(connection.userId, frame.chatId, frame.typing);
+      case 'sync':
+        if (!connection.hasChat(frame.chatId)) throw new AppError('chat_not_found');
+        return connection.resync(frame.chatId, frame.afterSeq);
+    }
+  } catch (error) {
+    if (socket.readyState !== socket.OPEN) return;
+    if (error instanceof AppError) return connection.sendError(error.code, ref);
+    deps.log.error({ err: error }, 'frame failed');
+    connection.sendError('internal_error', ref);
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}

@@ -1,0 +1,45 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+
+/** The node's Prometheus metrics, on a registry of its own (tests build several apps). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly connections = new Gauge({
+    name: 'knock_ws_connections',
+    help: 'Open WebSocket connections.',
+    registers: [this.registry],
+  });
+  readonly messagesIn = new Counter({
+    name: 'knock_messages_in_total',
+    help: 'Messages received from senders and committed.',
+    registers: [this.registry],
+  });
+  readonly framesOut = new Counter({
+    name: 'knock_frames_out_total',
+    help: 'Frames sent to clients (messages, acks, receipts, events).',
+    registers: [this.registry],
+  });
+  readonly acks = new Counter({
+    name: 'knock_acks_total',
+    help: 'Delivery acknowledgements received from recipients.',
+    registers: [this.registry],
+  });
+  readonly refusedUpgrades = new Counter({
+    name: 'knock_ws_refused_total',
+    help: 'WebSocket upgrades refused, by reason.',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
+  constructor(queueDepth: () => number) {
+    // Includes nodejs_eventloop_lag_seconds and the process's CPU and memory.
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+    new Gauge({
+      name: 'knock_write_queue_depth',
+      help: 'Writes waiting for the next group commit.',
+      registers: [this.registry],
+      collect() {
+        this.set(queueDepth());
+      },
+    });
+  }
+}
