@@ -148,7 +148,7 @@ describe.each(databaseKinds)('repository contract on $name', (kind) => {
       T0 + 2,
       T0 - 1,
     );
-    expect(acked).toEqual([{ ok: true, kind: 'ack', moved: true }]);
+    expect(acked).toEqual([{ ok: true, kind: 'ack', moved: true, seq: 3 }]);
     const rows = await messages.after(chat, 0, 10);
     expect(rows.map((r) => r.ciphertext === null)).toEqual([true, true, false]);
     const summary = await chats.get(chat, bob, T0 - 1);
@@ -163,7 +163,7 @@ describe.each(databaseKinds)('repository contract on $name', (kind) => {
       T0 + 3,
       T0 - 1,
     );
-    expect(back).toEqual([{ ok: true, kind: 'ack', moved: false }]);
+    expect(back).toEqual([{ ok: true, kind: 'ack', moved: false, seq: 1 }]);
   });
 
   it('counts unread messages from the peer and moves read cursors', async () => {

@@ -21,7 +21,7 @@ export type WriteOp = SendOp | CursorOp;
 
 export type WriteResult =
   | { ok: true; kind: 'send'; seq: number; sentAt: number; duplicate: boolean }
-  | { ok: true; kind: 'ack' | 'read'; moved: boolean }
+  | { ok: true; kind: 'ack' | 'read'; moved: boolean; seq: number }
   | { ok: false; code: 'chat_not_found' };
 
 export interface StoredMessage {
@@ -235,7 +235,7 @@ export class MessagesRepository {
           .where('ciphertext', 'is not', null)
           .execute();
       }
-      results[i] = { ok: true, kind: op.kind, moved };
+      results[i] = { ok: true, kind: op.kind, moved, seq };
     }
   }
 }

@@ -79,7 +79,7 @@ export class MessagingService {
       memberIds: [...memberIds],
       userId,
       receipt: kind === 'ack' ? 'delivered' : 'read',
-      seq,
+      seq: result.seq,
     });
   }
 }
