@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// `npm start`: builds whatever is out of date (tsc -b is incremental), then serves Knock.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const build = spawnSync(process.execPath, [tsc, '-b'], { stdio: 'inherit' });
+if (build.status !== 0) {
+  console.error('knock: the build failed; see the errors above.');
+  process.exit(build.status ?? 1);
+}
+const { startServer } = await import('../apps/server/dist/main.js');
+try {
+  const { url } = await startServer();
+  console.log(`Knock is running at ${url}`);
+} catch (error) {
+  console.error(`knock: could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
