@@ -102,7 +102,7 @@ export async function buildApp({
   );
   const messages = new MessagesRepository(db.kysely);
   const writes = new WriteQueue(messages, clock, config.chatTtlMs, MAX_WRITE_QUEUE, logger);
-  const metrics = new Metrics(() => writes.depth);
+  const metrics = new Metrics({ queueDepth: () => writes.depth, busHealthy: () => bus.healthy() });
   const hub = new Hub(chats, logger);
   bus.subscribe((event) => hub.handle(event));
   const messaging = new MessagingService(writes, chats, hub, bus);
@@ -121,7 +121,8 @@ export async function buildApp({
   let shuttingDown = false;
   registerHealthRoutes(fastify, {
     metrics,
-    ready: async () => !shuttingDown && (await db.ping()) && bus.healthy(),
+    // Redis is not a readiness condition: without it a node still delivers (DESIGN §3).
+    ready: async () => !shuttingDown && (await db.ping()),
   });
   registerAccountRoutes(fastify, accounts);
   registerAuthRoutes(fastify, { accounts, auth, httpAuth, secure });

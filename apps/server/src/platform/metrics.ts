@@ -30,7 +30,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(queueDepth: () => number) {
+  constructor(sources: { queueDepth: () => number; busHealthy: () => boolean }) {
     // Includes nodejs_eventloop_lag_seconds and the process's CPU and memory.
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
     new Gauge({
@@ -38,7 +38,15 @@ export class Metrics {
       help: 'Writes waiting for the next group commit.',
       registers: [this.registry],
       collect() {
-        this.set(queueDepth());
+        this.set(sources.queueDepth());
+      },
+    });
+    new Gauge({
+      name: 'knock_bus_healthy',
+      help: '1 while the cross-node bus (Redis) answers, 0 while events stay on this node.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.busHealthy() ? 1 : 0);
       },
     });
   }

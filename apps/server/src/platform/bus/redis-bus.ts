@@ -20,6 +20,8 @@ export class RedisBus<T> implements Bus<T> {
     private readonly parse: (raw: unknown) => T | undefined,
     private readonly log: Logger,
   ) {
+    // Both connections retry on their own; until then events are lost hints, not lost messages.
+    subscriber.on('error', () => undefined);
     subscriber.on('message', (_channel: string, text: string) => this.receive(text));
     subscriber
       .subscribe(CHANNEL)
