@@ -105,6 +105,9 @@ export async function buildApp({
   const metrics = new Metrics({ queueDepth: () => writes.depth, busHealthy: () => bus.healthy() });
   const hub = new Hub(chats, logger);
   bus.subscribe((event) => hub.handle(event));
+  bus.onRecovered(() => {
+    for (const connection of hub.all()) connection.recheckAll();
+  });
   const messaging = new MessagingService(writes, chats, hub, bus);
   const sweeper = new Sweeper(chats, auth, config.sweepIntervalMs, logger);
 

@@ -88,6 +88,12 @@ export class Connection {
     this.markBehind(chatId);
   }
 
+  /** Re-reads every chat from storage (after cross-node events may have been lost). */
+  recheckAll(): void {
+    for (const chatId of this.cursors.keys()) this.behind.add(chatId);
+    this.pump();
+  }
+
   /** The client's own send was stored as `seq`: it needs no copy of it. */
   ownSend(chatId: string, seq: number): void {
     const cursor = this.cursors.get(chatId);

@@ -6,6 +6,11 @@
 export interface Bus<T> {
   publish(event: T): void;
   subscribe(handler: (event: T) => void): void;
+  /**
+   * Called after the cross-node transport comes back from an outage, during which events from
+   * other nodes may have been lost: subscribers re-read what they care about from storage.
+   */
+  onRecovered(handler: () => void): void;
   /** False while the cross-node transport is down (a single-node bus is always healthy). */
   healthy(): boolean;
   close(): Promise<void>;
@@ -20,6 +25,10 @@ export class LocalBus<T> implements Bus<T> {
 
   subscribe(handler: (event: T) => void): void {
     this.handlers.push(handler);
+  }
+
+  onRecovered(): void {
+    // A single node loses nothing: there is no transport to recover.
   }
 
   healthy(): boolean {

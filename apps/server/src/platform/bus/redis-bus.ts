@@ -13,6 +13,8 @@ const CHANNEL = 'knock:events';
 export class RedisBus<T> implements Bus<T> {
   private readonly local = new LocalBus<T>();
   private readonly node = newId();
+  private readonly recovered: (() => void)[] = [];
+  private subscribedOnce = false;
 
   constructor(
     private readonly publisher: Redis,
@@ -23,6 +25,12 @@ export class RedisBus<T> implements Bus<T> {
     // Both connections retry on their own; until then events are lost hints, not lost messages.
     subscriber.on('error', () => undefined);
     subscriber.on('message', (_channel: string, text: string) => this.receive(text));
+    // ioredis re-subscribes by itself after a reconnect; each 'ready' after the first one ends an
+    // outage during which other nodes' events went missing.
+    subscriber.on('ready', () => {
+      if (this.subscribedOnce) for (const handler of this.recovered) handler();
+      this.subscribedOnce = true;
+    });
     subscriber
       .subscribe(CHANNEL)
       .catch((error: unknown) => log.warn({ err: error }, 'bus subscribe failed'));
@@ -37,6 +45,10 @@ export class RedisBus<T> implements Bus<T> {
 
   subscribe(handler: (event: T) => void): void {
     this.local.subscribe(handler);
+  }
+
+  onRecovered(handler: () => void): void {
+    this.recovered.push(handler);
   }
 
   healthy(): boolean {
