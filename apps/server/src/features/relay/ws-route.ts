@@ -36,20 +36,17 @@ export function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): void {
   app.get(WS_PATH, { websocket: true, preValidation: deps.guard.check }, (socket, request) => {
     const principal = deps.guard.principal(request);
     if (!principal) return socket.close(4401, 'unauthorized');
-    const ip = request.ip;
     const connection = new Connection(principal.userId, socket, request.raw.socket, {
       readAfter: (chatId, afterSeq, limit) => deps.messages.after(chatId, afterSeq, limit),
       onFrameOut: () => deps.metrics.framesOut.inc(),
       log: deps.log,
       bufferLimit: deps.limits.socketBufferBytes,
     });
-    deps.guard.opened(ip);
     deps.hub.add(connection);
     deps.metrics.connections.inc();
     socket.on('close', () => {
       connection.detach();
       deps.hub.remove(connection);
-      deps.guard.closed(ip);
       deps.metrics.connections.dec();
     });
     socket.on('error', () => undefined);
@@ -77,7 +74,11 @@ export function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): void {
         if (++badFrames > MAX_BAD_FRAMES) return connection.close('invalid_frame');
         return connection.sendError('invalid_frame');
       }
-      void ready.then(() => handle(deps, connection, socket, parsed.value));
+      // If loading the chats failed the socket is already closing: the frame is moot.
+      ready.then(
+        () => handle(deps, connection, socket, parsed.value),
+        () => undefined,
+      );
     });
   });
 }
