@@ -18,6 +18,8 @@ try {
   const { url } = await startServer();
   console.log(`Knock is running at ${url}`);
 } catch (error) {
-  console.error(`knock: could not start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `knock: could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 }

@@ -1,0 +1,167 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestServer } from '@knock/server/testing/test-server';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RunningKnock, runKnock } from './testing/spawn-cli.js';
+
+// End-to-end: the compiled CLI (`node apps/cli/bin/knock.js`) against a real server with its own
+// SQLite database. Build first (`npx tsc -b apps/cli`; `npm test` does it).
+
+const PASSWORD = 'correct horse battery staple';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let dir: string;
+const running: RunningKnock[] = [];
+
+beforeEach(async () => {
+  server = await startTestServer();
+  dir = await mkdtemp(join(tmpdir(), 'knock-e2e-'));
+});
+
+afterEach(async () => {
+  for (const child of running.splice(0)) child.kill();
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** `knock …` as `user`, whose state lives in its own directory. */
+function knock(user: string, args: string[], stdin?: string) {
+  const env = { KNOCK_STATE_DIR: join(dir, user) };
+  return runKnock(
+    [...args, '--server', server.url],
+    stdin === undefined ? { env } : { env, stdin },
+  );
+}
+
+async function signUp(user: string): Promise<void> {
+  const created = await knock(user, ['user', 'create', user, '--password-stdin'], `${PASSWORD}\n`);
+  expect(created).toMatchObject({ code: 0, stderr: '' });
+  const login = await knock(user, ['login', user, '--password-stdin'], `${PASSWORD}\n`);
+  expect(login).toMatchObject({ code: 0, stderr: '' });
+}
+
+describe('knock CLI end to end', () => {
+  it('creates a user and logs in, keeping the session private', async () => {
+    const created = await knock(
+      'alice',
+      ['user', 'create', 'alice', '--display-name', 'Alice A', '--password-stdin', '--json'],
+      `${PASSWORD}\n`,
+    );
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      type: 'user',
+      user: { username: 'alice', displayName: 'Alice A' },
+    });
+    const login = await knock('alice', ['login', 'alice', '--password-stdin'], `${PASSWORD}\n`);
+    expect(login).toMatchObject({
+      code: 0,
+      stdout: `Logged in as alice (Alice A) on ${server.url}.\n`,
+    });
+    expect((await stat(join(dir, 'alice', 'session.json'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'alice'))).mode & 0o777).toBe(0o700);
+    expect(login.stdout).not.toContain('token');
+  });
+
+  it('sends a message and prints its seq; the listener prints it and acknowledges it', async () => {
+    await signUp('alice');
+    await signUp('bob');
+    const first = await knock('alice', ['send', 'bob', 'hello bob']);
+    expect(first).toMatchObject({ code: 0, stdout: 'Sent to bob (seq 1).\n', stderr: '' });
+
+    const listen = new RunningKnock(['listen', '--json', '--server', server.url], {
+      KNOCK_STATE_DIR: join(dir, 'bob'),
+    });
+    running.push(listen);
+    // The message sent while bob was away arrives first; then a live one.
+    expect(await listen.json((e) => e.type === 'message' && e.seq === 1)).toMatchObject({
+      from: 'alice',
+      text: 'hello bob',
+      own: false,
+    });
+    await listen.json((e) => e.type === 'connection' && e.state === 'online');
+    const second = await knock('alice', ['send', 'bob', 'are you there?', '--json']);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ type: 'sent', to: 'bob', seq: 2 });
+    expect(await listen.json((e) => e.type === 'message' && e.seq === 2)).toMatchObject({
+      from: 'alice',
+      text: 'are you there?',
+    });
+
+    const stopped = await listen.interrupt();
+    expect(stopped.code).toBe(0);
+    // Bob's acks reached the server: alice sees both messages delivered.
+    const list = await knock('alice', ['chat', 'list', '--json']);
+    expect(JSON.parse(list.stdout)).toMatchObject({
+      peer: { username: 'bob' },
+      lastSeq: 2,
+      peerAckedSeq: 2,
+    });
+
+    // A second listener prints nothing again: everything was acknowledged.
+    const again = new RunningKnock(['listen', '--json', '--server', server.url], {
+      KNOCK_STATE_DIR: join(dir, 'bob'),
+    });
+    running.push(again);
+    await again.json((e) => e.type === 'connection' && e.state === 'online');
+    await knock('alice', ['send', 'bob', 'third']);
+    await again.json((e) => e.type === 'message' && e.seq === 3);
+    expect(again.lines.filter((l) => l.includes('"type":"message"'))).toHaveLength(1);
+    expect((await again.interrupt()).code).toBe(0);
+  });
+
+  it('lists chats with the unread count', async () => {
+    await signUp('alice');
+    await signUp('bob');
+    for (const text of ['one', 'two', 'three'])
+      expect((await knock('alice', ['send', 'bob', text])).code).toBe(0);
+    const human = await knock('bob', ['chat', 'list']);
+    expect(human.code).toBe(0);
+    const [header, row] = human.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^USER\s+NAME\s+UNREAD\s+LAST ACTIVITY\s+EXPIRES IN$/);
+    expect(row).toMatch(/^alice\s+alice\s+3\s+just now\s+\d+d/);
+    const json = await knock('bob', ['chat', 'list', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      type: 'chat',
+      peer: { username: 'alice' },
+      unreadCount: 3,
+    });
+    expect(JSON.parse((await knock('alice', ['chat', 'list', '--json'])).stdout)).toMatchObject({
+      unreadCount: 0,
+    });
+  });
+
+  it('fails with exit 1 and the error code for an unknown user and a wrong password', async () => {
+    await signUp('alice');
+    const unknown = await knock('alice', ['send', 'nobody_here', 'hi']);
+    expect(unknown).toMatchObject({ code: 1, stdout: '' });
+    expect(unknown.stderr).toMatch(/^knock: user_not_found: .+\n$/);
+    const wrong = await knock(
+      'alice',
+      ['login', 'alice', '--password-stdin'],
+      'not the password\n',
+    );
+    expect(wrong).toMatchObject({ code: 1, stdout: '' });
+    expect(wrong.stderr).toMatch(/^knock: invalid_credentials: .+\n$/);
+    const taken = await knock(
+      'bob',
+      ['user', 'create', 'alice', '--password-stdin'],
+      `${PASSWORD}\n`,
+    );
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/^knock: username_taken: /);
+  });
+
+  it('logs out, revoking the token on the server', async () => {
+    await signUp('alice');
+    const session = join(dir, 'alice', 'session.json');
+    const saved = await readFile(session, 'utf8');
+    expect((await knock('alice', ['logout'])).code).toBe(0);
+    await expect(stat(session)).rejects.toThrow();
+    // The old token no longer works.
+    await writeFile(session, saved, { mode: 0o600 });
+    const refused = await knock('alice', ['chat', 'list']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^knock: unauthorized: /);
+  });
+});

@@ -1,0 +1,53 @@
+import { FileStore } from '@knock/client/file-store.node';
+import { HttpClient } from '@knock/client/http-client';
+import { KnockClient } from '@knock/client/knock-client';
+import type { Logger } from '@knock/client/logger';
+import { silentLogger } from '@knock/client/logger';
+import { createNodeSocketFactory } from '@knock/client/ws-adapter.node';
+import { usageError } from './errors.js';
+import type { CliIo } from './io.js';
+import type { CommonOptions } from './options.js';
+import { DEFAULT_SERVER, parseServerUrl } from './options.js';
+import type { Session } from './state.js';
+import { storePath } from './state.js';
+
+/** `--server`, else the server of the stored login, else the default. */
+export function resolveServer(options: CommonOptions, session?: Session): string {
+  if (options.server === undefined) return session?.server ?? DEFAULT_SERVER;
+  const url = parseServerUrl(options.server);
+  if (!url) throw usageError(`Not an http(s) URL: ${options.server}`);
+  return url;
+}
+
+export function stderrLogger(io: CliIo, verbose: boolean): Logger {
+  if (!verbose) return silentLogger;
+  const at =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      const extra = fields ? ` ${JSON.stringify(fields)}` : '';
+      io.stderr.write(`knock: ${level}: ${message}${extra}\n`);
+    };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+export function httpClient(server: string, session?: Session): HttpClient {
+  return new HttpClient(session ? { baseUrl: server, token: session.token } : { baseUrl: server });
+}
+
+/** A KnockClient for the logged-in user with the outbox in the state directory. */
+export function sessionClient(
+  io: CliIo,
+  options: CommonOptions,
+  stateDir: string,
+  session: Session,
+  { receive }: { receive: boolean },
+): KnockClient {
+  return new KnockClient({
+    serverUrl: resolveServer(options, session),
+    token: session.token,
+    store: new FileStore(storePath(stateDir, session)),
+    socketFactory: createNodeSocketFactory(),
+    logger: stderrLogger(io, options.verbose === true),
+    receive,
+  });
+}

@@ -1,0 +1,268 @@
+import { decodeBase64url } from '@knock/protocol/base64url';
+import type {
+  ClientFrame,
+  ErrorFrame,
+  MessageFrame,
+  SendAckFrame,
+  ServerFrame,
+} from '@knock/protocol/frames';
+import type { ChatSummary } from '@knock/protocol/http';
+import type { AckScheduler } from './acks.js';
+import type { PayloadCodec } from './codec.js';
+import { decodeContent } from './content.js';
+import type { ChatCursorOptions } from './cursor.js';
+import { ChatCursor, defaultCursorOptions } from './cursor.js';
+import type { Emitter } from './emitter.js';
+import type { KnockClientEvents } from './events.js';
+import type { Logger } from './logger.js';
+import type { Outbox } from './outbox.js';
+import type { TimerHandle, Timers } from './platform.js';
+import type { ClientStore } from './store.js';
+
+/** Send failures that a retry cannot fix: the entry leaves the outbox. */
+const PERMANENT_SEND_ERRORS = new Set([
+  'chat_not_found',
+  'message_too_large',
+  'forbidden',
+  'bad_request',
+  'invalid_frame',
+]);
+
+export interface DeliveryDeps {
+  send: (frame: ClientFrame) => boolean;
+  outbox: Outbox;
+  acks: AckScheduler;
+  store: ClientStore;
+  codec: PayloadCodec;
+  events: Emitter<KnockClientEvents>;
+  logger: Logger;
+  timers: Timers;
+  now: () => number;
+  /** False for send-only clients: incoming messages are neither handled nor acknowledged. */
+  receive: boolean;
+  cursor?: ChatCursorOptions;
+  /** How long a gap revealed only by an own `sent` may stay open before a sync. */
+  gapCheckMs?: number;
+}
+
+/**
+ * The inbound side of the client: handles server frames one at a time, in arrival order, applying
+ * DESIGN §4 — dedupe by seq, gap detection and back-fill via `sync`, outbox settlement, and acks
+ * once the app's listeners have run.
+ */
+export class Delivery {
+  readonly #deps: DeliveryDeps;
+  readonly #cursors = new Map<string, ChatCursor>();
+  readonly #gapTimers = new Map<string, TimerHandle>();
+  #userId: string | undefined;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(deps: DeliveryDeps) {
+    this.#deps = deps;
+  }
+
+  get userId(): string | undefined {
+    return this.#userId;
+  }
+
+  /** Loads the persisted cursors. Call once before the first frame. */
+  async load(): Promise<void> {
+    for (const [chatId, seq] of await this.#deps.store.listCursors()) {
+      this.#cursors.set(chatId, new ChatCursor(seq, this.#deps.cursor ?? defaultCursorOptions));
+    }
+  }
+
+  /** The contiguous cursor of a chat (0 when unknown). */
+  cursor(chatId: string): number {
+    return this.#cursors.get(chatId)?.cursor ?? 0;
+  }
+
+  /** A chat summary from the server: a chat without local state starts at what this user acked. */
+  seed(chat: ChatSummary): void {
+    if (!this.#cursors.has(chat.id)) this.#create(chat.id, chat.ackedSeq);
+  }
+
+  /** Queues a frame; frames are processed strictly in the order given. */
+  handle(frame: ServerFrame): void {
+    this.#queue = this.#queue.then(() =>
+      this.#process(frame).catch((error: unknown) => {
+        this.#deps.logger.error('failed to handle a frame', {
+          type: frame.type,
+          error: String(error),
+        });
+      }),
+    );
+  }
+
+  /** Resolves once every frame handed in so far has been processed. */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+
+  close(): void {
+    for (const timer of this.#gapTimers.values()) this.#deps.timers.clearTimeout(timer);
+    this.#gapTimers.clear();
+  }
+
+  async #process(frame: ServerFrame): Promise<void> {
+    const { events } = this.#deps;
+    switch (frame.type) {
+      case 'ready':
+        this.#userId = frame.userId;
+        for (const cursor of this.#cursors.values()) cursor.resetSync();
+        await this.#deps.outbox.reload();
+        await this.#deps.acks.flush();
+        return;
+      case 'sent':
+        return this.#onSent(frame);
+      case 'message':
+        if (this.#deps.receive) await this.#onMessage(frame);
+        return;
+      case 'receipt':
+        return events.emit('receipt', {
+          chatId: frame.chatId,
+          userId: frame.userId,
+          kind: frame.kind,
+          seq: frame.seq,
+        });
+      case 'typing':
+        return events.emit('typing', {
+          chatId: frame.chatId,
+          userId: frame.userId,
+          typing: frame.typing,
+        });
+      case 'chat':
+        this.seed(frame.chat);
+        return events.emit('chat', { chat: frame.chat });
+      case 'chat_closed':
+        return this.#onChatClosed(frame.chatId, frame.reason);
+      case 'error':
+        return this.#onError(frame);
+    }
+  }
+
+  async #onSent(frame: SendAckFrame): Promise<void> {
+    const { chatId, clientMessageId, seq, sentAt } = frame;
+    const entry = await this.#deps.outbox.settle(clientMessageId, true);
+    if (entry) await this.#deps.events.emit('sent', { chatId, clientMessageId, seq, sentAt });
+    if (!this.#deps.receive) return;
+    // A chat without local state whose history is unknown: leave the seq to the message stream.
+    const cursor = this.#cursors.get(chatId) ?? (seq === 1 ? this.#create(chatId, 0) : undefined);
+    if (!cursor) return;
+    const decision = cursor.onSent(seq);
+    if (decision.kind === 'advanced') this.#deps.acks.mark(chatId, decision.cursor);
+    if (decision.kind === 'ahead') this.#scheduleGapCheck(chatId);
+  }
+
+  async #onMessage(frame: MessageFrame): Promise<void> {
+    const { chatId, seq } = frame;
+    // The server pushes from this user's acked seq on: the first message seen starts the cursor.
+    const cursor = this.#cursors.get(chatId) ?? this.#create(chatId, seq - 1);
+    const decision = cursor.onMessage(seq, this.#deps.now());
+    if (decision.kind === 'duplicate') {
+      // Re-acknowledge: the server replays what it believes unacked, so an ack may have been lost.
+      this.#deps.acks.mark(chatId, cursor.cursor);
+      return;
+    }
+    if (decision.kind === 'gap') {
+      if (decision.syncAfter !== undefined) {
+        this.#deps.logger.info('gap detected; syncing', {
+          chatId,
+          afterSeq: decision.syncAfter,
+          seq,
+        });
+        this.#deps.send({ type: 'sync', chatId, afterSeq: decision.syncAfter });
+      }
+      return;
+    }
+    await this.#present(frame);
+    this.#deps.acks.mark(chatId, decision.cursor);
+  }
+
+  /** Turns a newly delivered message frame into the app's events. */
+  async #present(frame: MessageFrame): Promise<void> {
+    const { chatId, seq, senderId, clientMessageId, sentAt, ciphertext } = frame;
+    const { events } = this.#deps;
+    const own = senderId === this.#userId;
+    if (own) {
+      const entry = await this.#deps.outbox.settle(clientMessageId, true);
+      if (entry) return events.emit('sent', { chatId, clientMessageId, seq, sentAt });
+    }
+    // An own message whose payload the server already dropped only fills the seq.
+    if (ciphertext === undefined) return;
+    const failed = (reason: string): Promise<void> =>
+      events.emit('undecryptable', { chatId, seq, senderId, clientMessageId, reason });
+    const bytes = decodeBase64url(ciphertext);
+    if (!bytes) return failed('ciphertext is not base64url');
+    let plaintext: Uint8Array;
+    try {
+      plaintext = await this.#deps.codec.decode(chatId, senderId, bytes);
+    } catch (error) {
+      return failed(`the codec could not open the payload: ${String(error)}`);
+    }
+    const content = decodeContent(plaintext);
+    if (!content.ok) return failed(content.reason);
+    const { text } = content.content;
+    await events.emit('message', { chatId, seq, senderId, clientMessageId, sentAt, text, own });
+  }
+
+  async #onChatClosed(chatId: string, reason: 'expired'): Promise<void> {
+    const dropped = this.#deps.outbox.dropChat(chatId);
+    await this.#deps.store.deleteChat(chatId);
+    this.#deps.acks.forget(chatId);
+    this.#cursors.delete(chatId);
+    this.#clearGapTimer(chatId);
+    for (const entry of dropped) {
+      await this.#deps.events.emit('sendFailed', {
+        chatId,
+        clientMessageId: entry.clientMessageId,
+        code: 'chat_not_found',
+        message: 'The chat expired before the message was sent.',
+      });
+    }
+    await this.#deps.events.emit('chatClosed', { chatId, reason });
+  }
+
+  async #onError(frame: ErrorFrame): Promise<void> {
+    const { code, message, ref } = frame;
+    const entry = ref === undefined ? undefined : this.#deps.outbox.get(ref);
+    if (!entry) {
+      this.#deps.logger.warn('server error frame', { code, ref });
+      return this.#deps.events.emit(
+        'serverError',
+        ref === undefined ? { code, message } : { code, message, ref },
+      );
+    }
+    if (!PERMANENT_SEND_ERRORS.has(code)) {
+      this.#deps.outbox.retryLater(entry.clientMessageId);
+      return;
+    }
+    await this.#deps.outbox.settle(entry.clientMessageId, false);
+    const { chatId, clientMessageId } = entry;
+    await this.#deps.events.emit('sendFailed', { chatId, clientMessageId, code, message });
+  }
+
+  #create(chatId: string, seq: number): ChatCursor {
+    const cursor = new ChatCursor(seq, this.#deps.cursor ?? defaultCursorOptions);
+    this.#cursors.set(chatId, cursor);
+    return cursor;
+  }
+
+  #scheduleGapCheck(chatId: string): void {
+    if (this.#gapTimers.has(chatId)) return;
+    const timer = this.#deps.timers.setTimeout(() => {
+      this.#gapTimers.delete(chatId);
+      this.#queue = this.#queue.then(() => {
+        const afterSeq = this.#cursors.get(chatId)?.checkGap(this.#deps.now());
+        if (afterSeq !== undefined) this.#deps.send({ type: 'sync', chatId, afterSeq });
+      });
+    }, this.#deps.gapCheckMs ?? 2_000);
+    this.#gapTimers.set(chatId, timer);
+  }
+
+  #clearGapTimer(chatId: string): void {
+    const timer = this.#gapTimers.get(chatId);
+    if (timer !== undefined) this.#deps.timers.clearTimeout(timer);
+    this.#gapTimers.delete(chatId);
+  }
+}

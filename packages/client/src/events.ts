@@ -1,0 +1,84 @@
+import type { ChatSummary } from '@knock/protocol/http';
+import type { StateChange } from './connection.js';
+
+/** A message for the app to show. Each (chatId, seq) is emitted at most once per store. */
+export interface MessageEvent {
+  chatId: string;
+  seq: number;
+  senderId: string;
+  clientMessageId: string;
+  sentAt: number;
+  text: string;
+  /** Sent by this user (from another device or an earlier session). */
+  own: boolean;
+}
+
+/** The server durably stored one of this client's sends. */
+export interface SentEvent {
+  chatId: string;
+  clientMessageId: string;
+  seq: number;
+  sentAt: number;
+}
+
+/** The server rejected a send for good; it has left the outbox. */
+export interface SendFailedEvent {
+  chatId: string;
+  clientMessageId: string;
+  code: string;
+  message: string;
+}
+
+/** The peer's delivered or read cursor moved. */
+export interface ReceiptEvent {
+  chatId: string;
+  userId: string;
+  kind: 'delivered' | 'read';
+  seq: number;
+}
+
+export interface TypingEvent {
+  chatId: string;
+  userId: string;
+  typing: boolean;
+}
+
+/** A chat appeared or its summary changed. */
+export interface ChatEvent {
+  chat: ChatSummary;
+}
+
+/** The chat is gone from the server; its local state has been deleted. */
+export interface ChatClosedEvent {
+  chatId: string;
+  reason: 'expired';
+}
+
+/** A message whose payload the codec could not open or whose content is not understood. */
+export interface UndecryptableEvent {
+  chatId: string;
+  seq: number;
+  senderId: string;
+  clientMessageId: string;
+  reason: string;
+}
+
+/** An `error` frame that does not concern a queued send. */
+export interface ServerErrorEvent {
+  code: string;
+  message: string;
+  ref?: string;
+}
+
+export interface KnockClientEvents {
+  message: MessageEvent;
+  sent: SentEvent;
+  sendFailed: SendFailedEvent;
+  receipt: ReceiptEvent;
+  typing: TypingEvent;
+  chat: ChatEvent;
+  chatClosed: ChatClosedEvent;
+  state: StateChange;
+  undecryptable: UndecryptableEvent;
+  serverError: ServerErrorEvent;
+}

@@ -1,0 +1,173 @@
+import * as v from 'valibot';
+import type {
+  ChatSummary,
+  CreateTokenRequest,
+  LoginRequest,
+  RegisterRequest,
+  SessionResponse,
+  TokenResponse,
+} from '@knock/protocol/http';
+import {
+  ChatListResponse,
+  ChatResponse,
+  ErrorResponse,
+  PublicUser,
+  SessionResponse as SessionResponseSchema,
+  TokenResponse as TokenResponseSchema,
+} from '@knock/protocol/http';
+import { CSRF_HEADER } from '@knock/protocol/limits';
+import { KnockError } from './errors.js';
+
+/** The slice of a fetch `Response` the client reads. */
+export interface FetchResponse {
+  readonly status: number;
+  text(): Promise<string>;
+}
+
+export interface FetchInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  credentials?: 'include' | 'same-origin' | 'omit';
+}
+
+/** The slice of `fetch` the client uses; the host's global fetch satisfies it. */
+export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>;
+
+export interface HttpClientOptions {
+  /** The server's origin, e.g. `https://knock.example`; a trailing slash is ignored. */
+  baseUrl: string;
+  /** Defaults to the host's global `fetch`. */
+  fetch?: FetchLike;
+  /** A bearer token (Node clients). Browsers use the session cookie instead. */
+  token?: string;
+}
+
+const RegisterResponse = v.object({ user: PublicUser });
+/** 204 No Content: there is no body to check. */
+const NoContent = v.unknown();
+
+/** Typed access to the Knock HTTP API. Every response body is validated before it is returned. */
+export class HttpClient {
+  readonly baseUrl: string;
+  readonly #fetch: FetchLike;
+  #token: string | undefined;
+  #csrfToken: string | undefined;
+
+  constructor(options: HttpClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#fetch = options.fetch ?? defaultFetch();
+    this.#token = options.token;
+  }
+
+  get token(): string | undefined {
+    return this.#token;
+  }
+
+  setToken(token: string | undefined): void {
+    this.#token = token;
+  }
+
+  async register(request: RegisterRequest): Promise<PublicUser> {
+    const body = await this.#request('POST', '/api/users', RegisterResponse, request);
+    return body.user;
+  }
+
+  /** Mints a bearer token and uses it for every later request. */
+  async createToken(request: CreateTokenRequest): Promise<TokenResponse> {
+    const body = await this.#request('POST', '/api/tokens', TokenResponseSchema, request);
+    this.#token = body.token;
+    return body;
+  }
+
+  /** Cookie login for browsers; remembers the CSRF token for later state changes. */
+  async createSession(request: LoginRequest): Promise<SessionResponse> {
+    const body = await this.#request('POST', '/api/session', SessionResponseSchema, request);
+    this.#csrfToken = body.csrfToken;
+    return body;
+  }
+
+  async getSession(): Promise<SessionResponse> {
+    const body = await this.#request('GET', '/api/session', SessionResponseSchema);
+    this.#csrfToken = body.csrfToken;
+    return body;
+  }
+
+  /** Ends the session: revokes the bearer token, or clears the cookie session in a browser. */
+  async deleteSession(): Promise<void> {
+    await this.#request('DELETE', '/api/session', NoContent);
+    this.#token = undefined;
+    this.#csrfToken = undefined;
+  }
+
+  async listChats(): Promise<ChatSummary[]> {
+    return (await this.#request('GET', '/api/chats', ChatListResponse)).chats;
+  }
+
+  /** Finds or creates the direct chat with `username`. */
+  async startChat(username: string): Promise<ChatSummary> {
+    return (await this.#request('POST', '/api/chats', ChatResponse, { username })).chat;
+  }
+
+  async getChat(chatId: string): Promise<ChatSummary> {
+    const path = `/api/chats/${encodeURIComponent(chatId)}`;
+    return (await this.#request('GET', path, ChatResponse)).chat;
+  }
+
+  async #request<T>(
+    method: string,
+    path: string,
+    schema: v.GenericSchema<unknown, T>,
+    body?: unknown,
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
+    if (this.#csrfToken !== undefined && method !== 'GET') headers[CSRF_HEADER] = this.#csrfToken;
+    const init: FetchInit = { method, headers, credentials: 'include' };
+    if (body !== undefined) init.body = JSON.stringify(body);
+
+    let response: FetchResponse;
+    let text: string;
+    try {
+      response = await this.#fetch(this.baseUrl + path, init);
+      text = await response.text();
+    } catch (error) {
+      throw new KnockError('network_error', `The server could not be reached: ${String(error)}`);
+    }
+    const json = parseJson(text);
+    if (response.status >= 400) throw errorFromResponse(response.status, json);
+    const result = v.safeParse(schema, json);
+    if (!result.success) throw new KnockError('invalid_response', undefined, response.status);
+    return result.output;
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorFromResponse(status: number, json: unknown): KnockError {
+  const result = v.safeParse(ErrorResponse, json);
+  if (!result.success) {
+    return new KnockError(
+      status >= 500 ? 'internal_error' : 'invalid_response',
+      `The server answered with HTTP ${status}.`,
+      status,
+    );
+  }
+  const { code, message, requestId } = result.output;
+  return KnockError.fromWire(code, message, status, requestId);
+}
+
+function defaultFetch(): FetchLike {
+  const host = globalThis as unknown as { fetch?: FetchLike };
+  const fetch = host.fetch;
+  if (!fetch) throw new Error('No global fetch: pass `fetch` in the options.');
+  return (url, init) => fetch(url, init);
+}

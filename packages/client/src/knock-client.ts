@@ -1,0 +1,290 @@
+import { encodeBase64url } from '@knock/protocol/base64url';
+import type { ChatSummary, PublicUser, TokenResponse } from '@knock/protocol/http';
+import { ID_PATTERN, MAX_CIPHERTEXT_BYTES, WS_PATH } from '@knock/protocol/limits';
+import { AckScheduler } from './acks.js';
+import type { BackoffOptions } from './backoff.js';
+import type { PayloadCodec } from './codec.js';
+import { unencryptedPassthroughCodec } from './codec.js';
+import type { ConnectionState, StateChange } from './connection.js';
+import { Connection } from './connection.js';
+import { encodeContent, textContent } from './content.js';
+import { Delivery } from './delivery.js';
+import type { Listener } from './emitter.js';
+import { Emitter } from './emitter.js';
+import { KnockError } from './errors.js';
+import type { KnockClientEvents } from './events.js';
+import type { FetchLike } from './http-client.js';
+import { HttpClient } from './http-client.js';
+import type { Logger } from './logger.js';
+import { silentLogger } from './logger.js';
+import { MemoryStore } from './memory-store.js';
+import { Outbox } from './outbox.js';
+import type { Timers } from './platform.js';
+import { randomBytes, systemTimers } from './platform.js';
+import type { SocketFactory } from './socket.js';
+import { toWebSocketUrl } from './socket.js';
+import type { ClientStore, OutboxEntry } from './store.js';
+
+export interface KnockClientOptions {
+  /** The server's origin, e.g. `https://knock.example`. */
+  serverUrl: string;
+  /** Creates WebSockets: `createNodeSocketFactory()` in Node, a browser adapter in browsers. */
+  socketFactory: SocketFactory;
+  /** Where the outbox and cursors live. Defaults to memory (lost on exit). */
+  store?: ClientStore;
+  /** A bearer token from an earlier `login`. */
+  token?: string;
+  /** The payload codec; the E2EE layer replaces the default passthrough. */
+  codec?: PayloadCodec;
+  fetch?: FetchLike;
+  logger?: Logger;
+  /** False for send-only clients (`knock send`): incoming messages are left for other clients. */
+  receive?: boolean;
+  timers?: Timers;
+  now?: () => number;
+  random?: () => number;
+  backoff?: Partial<BackoffOptions>;
+  /** Coalescing window for cursor writes and acks. */
+  ackDelayMs?: number;
+}
+
+/**
+ * The headless Knock client: HTTP API, a connection that keeps itself up, a persistent outbox,
+ * exactly-once presentation of messages, and typed events for everything that happens.
+ */
+export class KnockClient {
+  readonly http: HttpClient;
+  readonly #events: Emitter<KnockClientEvents>;
+  readonly #connection: Connection;
+  readonly #store: ClientStore;
+  readonly #outbox: Outbox;
+  readonly #acks: AckScheduler;
+  readonly #delivery: Delivery;
+  readonly #codec: PayloadCodec;
+  readonly #now: () => number;
+  readonly #reads = new Map<string, number>();
+  #user: PublicUser | undefined;
+  #loaded: Promise<void> | undefined;
+
+  constructor(options: KnockClientOptions) {
+    const logger = options.logger ?? silentLogger;
+    const timers = options.timers ?? systemTimers;
+    this.#now = options.now ?? (() => Date.now());
+    this.#codec = options.codec ?? unencryptedPassthroughCodec;
+    this.#store = options.store ?? new MemoryStore();
+    this.#events = new Emitter(logger);
+    const httpOptions = { baseUrl: options.serverUrl };
+    this.http = new HttpClient({
+      ...httpOptions,
+      ...(options.fetch && { fetch: options.fetch }),
+      ...(options.token !== undefined && { token: options.token }),
+    });
+    this.#connection = new Connection({
+      url: toWebSocketUrl(options.serverUrl, WS_PATH),
+      socketFactory: options.socketFactory,
+      logger,
+      timers,
+      now: this.#now,
+      ...(options.token !== undefined && { token: options.token }),
+      ...(options.random && { random: options.random }),
+      ...(options.backoff && { backoff: options.backoff }),
+    });
+    const send = this.#connection.send.bind(this.#connection);
+    const random = options.random;
+    this.#outbox = new Outbox(this.#store, { send }, { timers, logger, ...(random && { random }) });
+    this.#acks = new AckScheduler({
+      store: this.#store,
+      send,
+      timers,
+      logger,
+      ...(options.ackDelayMs !== undefined && { delayMs: options.ackDelayMs }),
+    });
+    this.#delivery = new Delivery({
+      send,
+      outbox: this.#outbox,
+      acks: this.#acks,
+      store: this.#store,
+      codec: this.#codec,
+      events: this.#events,
+      logger,
+      timers,
+      now: this.#now,
+      receive: options.receive ?? true,
+    });
+    this.#connection.events.on('frame', (frame) => this.#delivery.handle(frame));
+    this.#connection.events.on('state', (change) => this.#onState(change));
+  }
+
+  on<K extends keyof KnockClientEvents>(
+    event: K,
+    listener: Listener<KnockClientEvents[K]>,
+  ): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  off<K extends keyof KnockClientEvents>(event: K, listener: Listener<KnockClientEvents[K]>): void {
+    this.#events.off(event, listener);
+  }
+
+  get state(): ConnectionState {
+    return this.#connection.state;
+  }
+
+  /** The signed-in user's id, known after login or the first `ready`. */
+  get userId(): string | undefined {
+    return this.#user?.id ?? this.#delivery.userId;
+  }
+
+  get user(): PublicUser | undefined {
+    return this.#user;
+  }
+
+  /** Creates an account (it does not sign in). */
+  register(username: string, password: string, displayName?: string): Promise<PublicUser> {
+    return this.http.register(
+      displayName === undefined ? { username, password } : { username, password, displayName },
+    );
+  }
+
+  /** Mints a bearer token and uses it from now on. Store `token` to skip this next time. */
+  async login(username: string, password: string, label?: string): Promise<TokenResponse> {
+    const response = await this.http.createToken(
+      label === undefined ? { username, password } : { username, password, label },
+    );
+    this.#user = response.user;
+    this.#connection.setToken(response.token);
+    return response;
+  }
+
+  /** Disconnects and revokes the token on the server. */
+  async logout(): Promise<void> {
+    await this.disconnect();
+    await this.http.deleteSession();
+    this.#connection.setToken(undefined);
+    this.#user = undefined;
+  }
+
+  /**
+   * Connects and keeps reconnecting until `disconnect`. Resolves once the server said `ready`;
+   * rejects with `unauthorized` when it refuses the credentials.
+   */
+  async connect(): Promise<void> {
+    await this.#load();
+    if (this.#connection.state === 'online') return;
+    const online = new Promise<void>((resolve, reject) => {
+      const off = this.#connection.events.on('state', ({ state }) => {
+        if (state === 'online') {
+          off();
+          resolve();
+        } else if (state === 'unauthorized') {
+          off();
+          reject(new KnockError('unauthorized'));
+        }
+      });
+    });
+    this.#connection.start();
+    await online;
+  }
+
+  /** Finishes handling what arrived, persists and acks it, then closes the connection. */
+  async disconnect(): Promise<void> {
+    await this.#delivery.idle();
+    await this.#acks.flush();
+    this.#connection.stop();
+    this.#outbox.disconnected();
+  }
+
+  /** Disconnects and releases the store. */
+  async close(): Promise<void> {
+    await this.disconnect();
+    this.#acks.close();
+    this.#outbox.close();
+    this.#delivery.close();
+    await this.#store.close();
+  }
+
+  /** Resolves once every frame received so far has been handled. */
+  idle(): Promise<void> {
+    return this.#delivery.idle();
+  }
+
+  async listChats(): Promise<ChatSummary[]> {
+    const chats = await this.http.listChats();
+    await this.#load();
+    for (const chat of chats) this.#delivery.seed(chat);
+    return chats;
+  }
+
+  /** Finds or creates the direct chat with `username`. */
+  async startChat(username: string): Promise<ChatSummary> {
+    const chat = await this.http.startChat(username);
+    await this.#load();
+    this.#delivery.seed(chat);
+    return chat;
+  }
+
+  async getChat(chatId: string): Promise<ChatSummary> {
+    const chat = await this.http.getChat(chatId);
+    await this.#load();
+    this.#delivery.seed(chat);
+    return chat;
+  }
+
+  /**
+   * Queues a text message. Resolves with its clientMessageId once it is durably in the outbox; it
+   * is sent now if online, else on the next connection, and resent until the server acks it.
+   * Watch `sent` and `sendFailed` for the outcome.
+   */
+  async sendText(chatId: string, text: string): Promise<string> {
+    if (!ID_PATTERN.test(chatId)) throw new KnockError('bad_request', 'That is not a chat id.');
+    await this.#load();
+    const ciphertext = await this.#codec.encode(chatId, encodeContent(textContent(text)));
+    if (ciphertext.length > MAX_CIPHERTEXT_BYTES) throw new KnockError('message_too_large');
+    const entry: OutboxEntry = {
+      chatId,
+      clientMessageId: encodeBase64url(randomBytes(16)),
+      ciphertext: encodeBase64url(ciphertext),
+      createdAt: this.#now(),
+    };
+    await this.#outbox.add(entry);
+    return entry.clientMessageId;
+  }
+
+  /** Messages queued but not yet acknowledged by the server, in send order. */
+  get pending(): readonly OutboxEntry[] {
+    return this.#outbox.entries;
+  }
+
+  /** Tells the peer whether this user is typing. Lossy: dropped while offline. */
+  setTyping(chatId: string, typing: boolean): void {
+    this.#connection.send({ type: 'typing', chatId, typing });
+  }
+
+  /** Marks everything in the chat up to `seq` as read; sent now or on the next connection. */
+  markRead(chatId: string, seq: number): void {
+    if (seq <= (this.#reads.get(chatId) ?? 0)) return;
+    if (this.#connection.send({ type: 'read', chatId, seq })) return;
+    this.#reads.set(chatId, seq);
+  }
+
+  /** The highest seq up to which this client has handled the chat. */
+  cursor(chatId: string): number {
+    return this.#delivery.cursor(chatId);
+  }
+
+  #onState(change: StateChange): void {
+    if (change.state === 'online') {
+      for (const [chatId, seq] of this.#reads) {
+        if (this.#connection.send({ type: 'read', chatId, seq })) this.#reads.delete(chatId);
+      }
+    } else {
+      this.#outbox.disconnected();
+    }
+    void this.#events.emit('state', change);
+  }
+
+  #load(): Promise<void> {
+    this.#loaded ??= this.#delivery.load();
+    return this.#loaded;
+  }
+}
