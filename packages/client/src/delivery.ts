@@ -188,7 +188,8 @@ export class Delivery {
       const entry = await this.#deps.outbox.settle(clientMessageId, true);
       if (entry) return events.emit('sent', { chatId, clientMessageId, seq, sentAt });
     }
-    // An own message whose payload the server already dropped only fills the seq.
+    // A message whose payload the server already deleted (delivered earlier: one of our own, or
+    // one acknowledged through another connection) only fills the seq.
     if (ciphertext === undefined) return;
     const failed = (reason: string): Promise<void> =>
       events.emit('undecryptable', { chatId, seq, senderId, clientMessageId, reason });
