@@ -188,13 +188,16 @@ export class Connection {
       }
       const page = await this.deps.readAfter(chatId, from, SYNC_PAGE_SIZE);
       if (this.cursors.get(chatId) !== from) continue; // moved meanwhile (resync): read again
+      let full = false;
       for (const message of page) {
         if (message.seq !== (this.cursors.get(chatId) ?? 0) + 1) break;
         this.sendMessage(chatId, message);
+        // At the cap the rest of the page waits: it is read again once the socket drains.
+        if ((full = this.congested())) break;
       }
       const cursor = this.cursors.get(chatId) ?? 0;
       const caughtUp = page.length < SYNC_PAGE_SIZE && cursor >= (this.known.get(chatId) ?? 0);
-      if (caughtUp || cursor === from) {
+      if (!full && (caughtUp || cursor === from)) {
         // Either done, or storage holds nothing that follows the cursor (the chat was purged).
         this.behind.delete(chatId);
       }

@@ -38,12 +38,12 @@ export class UpgradeGuard {
     return this.principals.get(request);
   }
 
-  opened(ip: string): void {
+  private take(ip: string): void {
     this.total++;
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
   }
 
-  closed(ip: string): void {
+  private release(ip: string): void {
     this.total--;
     const left = (this.perIp.get(ip) ?? 1) - 1;
     if (left <= 0) this.perIp.delete(ip);
@@ -54,7 +54,26 @@ export class UpgradeGuard {
     const ip = request.ip;
     if (this.total >= this.limits.connectionsTotal) return 'slow_down';
     if ((this.perIp.get(ip) ?? 0) >= this.limits.connectionsPerIp) return 'too_many_connections';
-    if (!(await this.upgradeRate.consume(ip))) return 'too_many_connections';
+    // Take the slot before awaiting anything: otherwise concurrent upgrades from one IP all pass
+    // the cap while their sessions are looked up. It is given back when the attempt is refused,
+    // or when its socket closes, however the connection ends (also if it never upgrades).
+    this.take(ip);
+    let refusal: ErrorCode | undefined;
+    try {
+      refusal = await this.admission(request);
+    } catch (error) {
+      this.release(ip);
+      throw error;
+    }
+    const socket = request.raw.socket;
+    if (refusal !== undefined) this.release(ip);
+    else if (socket.destroyed) this.release(ip);
+    else socket.once('close', () => this.release(ip));
+    return refusal;
+  }
+
+  private async admission(request: FastifyRequest): Promise<ErrorCode | undefined> {
+    if (!(await this.upgradeRate.consume(request.ip))) return 'too_many_connections';
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== this.publicOrigin) return 'origin_not_allowed';
     const principal = await this.authenticate(request, origin !== undefined);
