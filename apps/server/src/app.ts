@@ -64,9 +64,9 @@ export async function buildApp({
     : undefined;
   redis?.on('error', () => undefined); // reconnects on its own; readiness reports it
   const bus: Bus<RelayEvent> = redis
-    ? new RedisBus(redis, redis.duplicate(), parseRelayEvent, logger)
+    ? new RedisBus(redis, redis.duplicate(), parseRelayEvent, logger, config.redisNamespace)
     : new LocalBus<RelayEvent>();
-  const limiter = limiterFactory(redis);
+  const limiter = limiterFactory(redis, config.redisNamespace);
   const secure = config.publicUrl.protocol === 'https:';
   const publicOrigin = config.publicUrl.origin;
 

@@ -11,6 +11,8 @@ export interface Config {
   readonly publicUrl: URL;
   readonly database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   readonly redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel, so that deployments can share one Redis. */
+  readonly redisNamespace: string;
   readonly chatTtlMs: number;
   readonly sweepIntervalMs: number;
   readonly logLevel: string;
@@ -79,6 +81,16 @@ function parseDatabase(raw: string | undefined): Config['database'] {
   return { kind: 'sqlite', file: resolve(raw) };
 }
 
+function namespace(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return 'knock';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(raw)) {
+    throw new ConfigError(
+      'KNOCK_REDIS_NAMESPACE must be 1 to 64 letters, digits, dots, dashes or underscores.',
+    );
+  }
+  return raw;
+}
+
 function parseUrl(raw: string, name: string): URL {
   try {
     const url = new URL(raw);
@@ -101,6 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     database: parseDatabase(env['KNOCK_DATABASE_URL']),
     redisUrl: env['KNOCK_REDIS_URL'] || undefined,
+    redisNamespace: namespace(env['KNOCK_REDIS_NAMESPACE']),
     chatTtlMs: Math.round(positive(env, 'KNOCK_CHAT_TTL_DAYS', 10) * 86_400_000),
     sweepIntervalMs: integer(env, 'KNOCK_SWEEP_INTERVAL_MS', 60_000, 100, 86_400_000),
     logLevel: env['KNOCK_LOG_LEVEL'] ?? 'info',

@@ -30,10 +30,10 @@ export type LimiterFactory = (options: LimiterOptions) => Limiter;
  * Builds limiters. With Redis, counters are shared by every node; if Redis stops answering, each
  * node falls back to its own in-memory counters (the insurance limiter) until it answers again.
  */
-export function limiterFactory(redis: Redis | undefined): LimiterFactory {
+export function limiterFactory(redis: Redis | undefined, namespace: string): LimiterFactory {
   return (options) => {
     const base = {
-      keyPrefix: `knock:rl:${options.name}`,
+      keyPrefix: `${namespace}:rl:${options.name}`,
       points: options.points,
       duration: options.durationSeconds,
       ...(options.blockSeconds === undefined ? {} : { blockDuration: options.blockSeconds }),

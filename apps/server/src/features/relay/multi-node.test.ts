@@ -13,7 +13,9 @@ describe.runIf(postgresUrl && redisUrl)('two nodes on PostgreSQL and Redis', () 
 
   beforeEach(async () => {
     database = await freshPostgres(postgresUrl ?? '');
-    const env = { KNOCK_REDIS_URL: redisUrl ?? '' };
+    // A namespace per test: rate-limit counters in a shared Redis outlive a run.
+    const namespace = `knock-test-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const env = { KNOCK_REDIS_URL: redisUrl ?? '', KNOCK_REDIS_NAMESPACE: namespace };
     one = await startTestServer({ database, env });
     two = await startTestServer({ database, env });
   });

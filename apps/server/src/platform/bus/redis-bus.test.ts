@@ -5,6 +5,8 @@ import { RedisBus } from './redis-bus.js';
 
 const redisUrl = process.env['KNOCK_TEST_REDIS_URL'];
 const parse = (raw: unknown) => (typeof raw === 'string' ? raw : undefined);
+// Each run on its own channel: a shared Redis may hold other runs' traffic.
+const namespace = `knock-test-${process.pid}-${Date.now()}`;
 
 describe.runIf(redisUrl)('Redis bus', () => {
   const buses: RedisBus<string>[] = [];
@@ -15,6 +17,7 @@ describe.runIf(redisUrl)('Redis bus', () => {
       publisher.duplicate(),
       parse,
       createLogger('silent'),
+      namespace,
     );
     buses.push(bus);
     return bus;

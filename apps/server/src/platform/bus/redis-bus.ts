@@ -3,8 +3,6 @@ import type { Logger } from '../logger.js';
 import { newId } from '../ids.js';
 import { LocalBus, type Bus } from './bus.js';
 
-const CHANNEL = 'knock:events';
-
 /**
  * Redis pub/sub fan-out. Events reach local subscribers synchronously and other nodes through
  * Redis; each node ignores its own echo. Events are wake-up hints only, so one lost while Redis
@@ -15,13 +13,16 @@ export class RedisBus<T> implements Bus<T> {
   private readonly node = newId();
   private readonly recovered: (() => void)[] = [];
   private subscribedOnce = false;
+  private readonly channel: string;
 
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
     private readonly parse: (raw: unknown) => T | undefined,
     private readonly log: Logger,
+    namespace: string,
   ) {
+    this.channel = `${namespace}:events`;
     // Both connections retry on their own; until then events are lost hints, not lost messages.
     subscriber.on('error', () => undefined);
     subscriber.on('message', (_channel: string, text: string) => this.receive(text));
@@ -32,13 +33,13 @@ export class RedisBus<T> implements Bus<T> {
       this.subscribedOnce = true;
     });
     subscriber
-      .subscribe(CHANNEL)
+      .subscribe(this.channel)
       .catch((error: unknown) => log.warn({ err: error }, 'bus subscribe failed'));
   }
 
   publish(event: T): void {
     this.local.publish(event);
-    this.publisher.publish(CHANNEL, JSON.stringify({ node: this.node, event })).catch(() => {
+    this.publisher.publish(this.channel, JSON.stringify({ node: this.node, event })).catch(() => {
       // Lost hint: other nodes catch up from the database on their next read.
     });
   }
