@@ -163,7 +163,50 @@ describe.each(databaseKinds)('repository contract on $name', (kind) => {
       T0 + 3,
       T0 - 1,
     );
-    expect(back).toEqual([{ ok: true, kind: 'ack', moved: false, seq: 1 }]);
+    // A cursor never moves back; the answer names where it stands.
+    expect(back).toEqual([{ ok: true, kind: 'ack', moved: false, seq: 3 }]);
+  });
+
+  it('coalesces the acks of one batch and deletes exactly the newly acknowledged payloads', async () => {
+    const chat = await chats.createDirect('c'.repeat(22), alice, bob, T0);
+    await messages.commit(
+      [
+        send(chat, alice, 'a1'),
+        send(chat, alice, 'a2'),
+        send(chat, bob, 'b1'),
+        send(chat, alice, 'a3'),
+      ],
+      T0 + 1,
+      T0 - 1,
+    );
+    const acks = await messages.commit(
+      [
+        { kind: 'ack', chatId: chat, userId: bob, seq: 1 },
+        { kind: 'ack', chatId: chat, userId: bob, seq: 4 },
+        { kind: 'read', chatId: chat, userId: bob, seq: 2 },
+      ],
+      T0 + 2,
+      T0 - 1,
+    );
+    expect(acks).toEqual([
+      { ok: true, kind: 'ack', moved: true, seq: 4 },
+      { ok: true, kind: 'ack', moved: true, seq: 4 },
+      { ok: true, kind: 'read', moved: true, seq: 2 },
+    ]);
+    // Seqs 1–3 are alice's (grouped per sender), 4 is bob's own: his ack keeps his payload.
+    const rows = await messages.after(chat, 0, 10);
+    expect(rows.map((r) => [r.senderId, r.ciphertext === null])).toEqual([
+      [alice, true],
+      [alice, true],
+      [alice, true],
+      [bob, false],
+    ]);
+    const foreign = await messages.commit(
+      [{ kind: 'ack', chatId: chat, userId: carol, seq: 4 }],
+      T0 + 3,
+      T0 - 1,
+    );
+    expect(foreign).toEqual([{ ok: false, code: 'chat_not_found' }]);
   });
 
   it('counts unread messages from the peer and moves read cursors', async () => {

@@ -201,41 +201,61 @@ export class MessagesRepository {
     results: (WriteResult | undefined)[],
     cutoff: number,
   ): Promise<void> {
+    // Acks and reads come in bursts; only the highest seq per (chat, user, kind) matters.
+    const highest = new Map<string, { op: CursorOp; indexes: number[] }>();
     for (const [i, op] of ops.entries()) {
       if (op.kind === 'send') continue;
-      const column = op.kind === 'ack' ? 'acked_seq' : 'read_seq';
-      const chat = await trx
-        .selectFrom('chats')
-        .select('last_seq')
-        .where('id', '=', op.chatId)
-        .where('last_activity_at', '>', cutoff)
-        .executeTakeFirst();
-      if (!chat) {
-        results[i] = { ok: false, code: 'chat_not_found' };
-        continue;
+      const key = `${op.kind}\n${op.chatId}\n${op.userId}`;
+      const entry = highest.get(key);
+      if (!entry) highest.set(key, { op, indexes: [i] });
+      else {
+        entry.indexes.push(i);
+        if (op.seq > entry.op.seq) entry.op = op;
       }
-      // A cursor never passes the chat's last seq: acking the future would drop later messages.
-      const seq = Math.min(op.seq, chat.last_seq);
-      const updated = await trx
-        .updateTable('chat_members')
-        .set({ [column]: seq })
-        .where('chat_id', '=', op.chatId)
-        .where('user_id', '=', op.userId)
-        .where(column, '<', seq)
-        .executeTakeFirst();
-      const moved = Number(updated.numUpdatedRows) > 0;
-      if (moved && op.kind === 'ack') {
-        // Mailbox: a 1:1 chat's message is delivered once its one recipient acknowledged it.
-        await trx
-          .updateTable('messages')
-          .set({ ciphertext: null })
-          .where('chat_id', '=', op.chatId)
-          .where('seq', '<=', seq)
-          .where('sender_id', '<>', op.userId)
-          .where('ciphertext', 'is not', null)
-          .execute();
-      }
-      results[i] = { ok: true, kind: op.kind, moved, seq };
     }
+    for (const { op, indexes } of highest.values()) {
+      const result = await this.moveCursor(trx, op, cutoff);
+      for (const i of indexes) results[i] = result;
+    }
+  }
+
+  private async moveCursor(
+    trx: Transaction<Database>,
+    op: CursorOp,
+    cutoff: number,
+  ): Promise<WriteResult> {
+    const column = op.kind === 'ack' ? 'acked_seq' : 'read_seq';
+    const current = await trx
+      .selectFrom('chats as c')
+      .innerJoin('chat_members as m', 'm.chat_id', 'c.id')
+      .select(['c.last_seq as lastSeq', `m.${column} as cursor`])
+      .where('c.id', '=', op.chatId)
+      .where('m.user_id', '=', op.userId)
+      .where('c.last_activity_at', '>', cutoff)
+      .executeTakeFirst();
+    if (!current) return { ok: false, code: 'chat_not_found' };
+    // A cursor never passes the chat's last seq: acking the future would drop later messages.
+    const seq = Math.min(op.seq, current.lastSeq);
+    if (seq <= current.cursor)
+      return { ok: true, kind: op.kind, moved: false, seq: current.cursor };
+    await trx
+      .updateTable('chat_members')
+      .set({ [column]: seq })
+      .where('chat_id', '=', op.chatId)
+      .where('user_id', '=', op.userId)
+      .execute();
+    if (op.kind === 'ack') {
+      // Mailbox: a 1:1 chat's message is delivered once its one recipient acknowledged it. Only
+      // the newly acknowledged range is touched, so an ack costs the same in a long chat.
+      await trx
+        .updateTable('messages')
+        .set({ ciphertext: null })
+        .where('chat_id', '=', op.chatId)
+        .where('seq', '>', current.cursor)
+        .where('seq', '<=', seq)
+        .where('sender_id', '<>', op.userId)
+        .execute();
+    }
+    return { ok: true, kind: op.kind, moved: true, seq };
   }
 }
