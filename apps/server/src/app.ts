@@ -119,7 +119,15 @@ export async function buildApp({
   });
   registerSecurityHeaders(fastify, secure);
   registerErrorHandler(fastify);
-  await fastify.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  await fastify.register(websocket, {
+    options: { maxPayload: MAX_FRAME_BYTES },
+    // A client's protocol error (bad UTF-8, oversize frame) is answered by ws with the right close
+    // code; terminating here, as the default handler does, would drop that close frame.
+    errorHandler: (error, socket, request) => {
+      request.log.debug({ err: error }, 'websocket protocol error');
+      if (socket.readyState === socket.OPEN) socket.close(1011, 'internal_error');
+    },
+  });
   const httpAuth = createHttpAuth(fastify, auth, publicOrigin, secure);
   let shuttingDown = false;
   registerHealthRoutes(fastify, {

@@ -1,5 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
+import { messageQueries } from './queries.js';
 
 export interface SendOp {
   kind: 'send';
@@ -42,6 +43,8 @@ const idempotencyKey = (chatId: string, senderId: string, clientMessageId: strin
  * batch costs one fsync however many messages it holds (group commit).
  */
 export class MessagesRepository {
+  private readonly queries = messageQueries();
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
@@ -62,20 +65,7 @@ export class MessagesRepository {
 
   /** Messages after `afterSeq` in seq order, at most `limit`. */
   async after(chatId: string, afterSeq: number, limit: number): Promise<StoredMessage[]> {
-    const rows = await this.db
-      .selectFrom('messages')
-      .select([
-        'seq',
-        'sender_id as senderId',
-        'client_message_id as clientMessageId',
-        'ciphertext',
-        'sent_at as sentAt',
-      ])
-      .where('chat_id', '=', chatId)
-      .where('seq', '>', afterSeq)
-      .orderBy('seq')
-      .limit(limit)
-      .execute();
+    const { rows } = await this.queries.messagesAfter.execute(this.db, chatId, afterSeq, limit);
     return rows.map((row) => ({
       ...row,
       ciphertext: row.ciphertext && new Uint8Array(row.ciphertext),
@@ -124,22 +114,17 @@ export class MessagesRepository {
     const rows: Database['messages'][] = [];
     for (const indexes of groups.values()) {
       const head = ops[indexes[0] as number] as SendOp;
-      const allocated = await trx
-        .updateTable('chats')
-        .set((eb) => ({ last_seq: eb('last_seq', '+', indexes.length), last_activity_at: now }))
-        .where('id', '=', head.chatId)
-        .where('last_activity_at', '>', cutoff)
-        .where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('chat_members')
-              .select(sql.lit(1).as('one'))
-              .where('chat_id', '=', head.chatId)
-              .where('user_id', '=', head.senderId),
-          ),
+      const allocated = (
+        await this.queries.allocateSeqs.execute(
+          trx,
+          indexes.length,
+          now,
+          head.chatId,
+          cutoff,
+          head.chatId,
+          head.senderId,
         )
-        .returning('last_seq')
-        .executeTakeFirst();
+      ).rows[0];
       if (!allocated) continue; // not a member, unknown or expired: chat_not_found
       let seq = allocated.last_seq - indexes.length;
       for (const i of indexes) {
@@ -157,10 +142,17 @@ export class MessagesRepository {
       }
     }
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-      await trx
-        .insertInto('messages')
-        .values(rows.slice(start, start + INSERT_CHUNK))
-        .execute();
+      const flat = rows
+        .slice(start, start + INSERT_CHUNK)
+        .flatMap((r) => [
+          r.chat_id,
+          r.seq,
+          r.sender_id,
+          r.client_message_id,
+          r.ciphertext ?? new Uint8Array(),
+          r.sent_at,
+        ]);
+      await this.queries.insertMessages.execute(trx, ...flat);
     }
 
     // Resends inside the batch share the first copy's answer, marked as duplicates.
@@ -180,11 +172,10 @@ export class MessagesRepository {
     const found = new Map<string, { seq: number; sentAt: number }>();
     const ids = [...new Set(sends.map((s) => s.clientMessageId))];
     for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
-      const rows = await trx
-        .selectFrom('messages')
-        .select(['chat_id', 'sender_id', 'client_message_id', 'seq', 'sent_at'])
-        .where('client_message_id', 'in', ids.slice(start, start + INSERT_CHUNK))
-        .execute();
+      const { rows } = await this.queries.knownSends.execute(
+        trx,
+        ...ids.slice(start, start + INSERT_CHUNK),
+      );
       for (const row of rows) {
         found.set(idempotencyKey(row.chat_id, row.sender_id, row.client_message_id), {
           seq: row.seq,
@@ -224,37 +215,18 @@ export class MessagesRepository {
     op: CursorOp,
     cutoff: number,
   ): Promise<WriteResult> {
-    const column = op.kind === 'ack' ? 'acked_seq' : 'read_seq';
-    const current = await trx
-      .selectFrom('chats as c')
-      .innerJoin('chat_members as m', 'm.chat_id', 'c.id')
-      .select(['c.last_seq as lastSeq', `m.${column} as cursor`])
-      .where('c.id', '=', op.chatId)
-      .where('m.user_id', '=', op.userId)
-      .where('c.last_activity_at', '>', cutoff)
-      .executeTakeFirst();
+    const current = (await this.queries.cursor[op.kind].execute(trx, op.chatId, op.userId, cutoff))
+      .rows[0];
     if (!current) return { ok: false, code: 'chat_not_found' };
     // A cursor never passes the chat's last seq: acking the future would drop later messages.
     const seq = Math.min(op.seq, current.lastSeq);
     if (seq <= current.cursor)
       return { ok: true, kind: op.kind, moved: false, seq: current.cursor };
-    await trx
-      .updateTable('chat_members')
-      .set({ [column]: seq })
-      .where('chat_id', '=', op.chatId)
-      .where('user_id', '=', op.userId)
-      .execute();
+    await this.queries.setCursor[op.kind].execute(trx, seq, op.chatId, op.userId);
     if (op.kind === 'ack') {
       // Mailbox: a 1:1 chat's message is delivered once its one recipient acknowledged it. Only
       // the newly acknowledged range is touched, so an ack costs the same in a long chat.
-      await trx
-        .updateTable('messages')
-        .set({ ciphertext: null })
-        .where('chat_id', '=', op.chatId)
-        .where('seq', '>', current.cursor)
-        .where('seq', '<=', seq)
-        .where('sender_id', '<>', op.userId)
-        .execute();
+      await this.queries.deletePayloads.execute(trx, op.chatId, current.cursor, seq, op.userId);
     }
     return { ok: true, kind: op.kind, moved: true, seq };
   }

@@ -1,0 +1,124 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
+import { PreparedQuery } from '../../platform/db/prepared.js';
+
+/**
+ * The write path's statements, built once per repository (see PreparedQuery): each takes its
+ * parameters in the order they appear in the SQL.
+ */
+export function messageQueries() {
+  const knownSends = new PreparedQuery(
+    (db: Kysely<Database>, ...clientMessageIds: string[]) =>
+      db
+        .selectFrom('messages')
+        .select(['chat_id', 'sender_id', 'client_message_id', 'seq', 'sent_at'])
+        .where('client_message_id', 'in', clientMessageIds),
+    (...ids) => String(ids.length),
+  );
+
+  /** Allocates `count` seqs in a live chat the sender belongs to; no row when it may not. */
+  const allocateSeqs = new PreparedQuery(
+    (
+      db: Kysely<Database>,
+      count: number,
+      now: number,
+      chatId: string,
+      cutoff: number,
+      memberChatId: string,
+      senderId: string,
+    ) =>
+      db
+        .updateTable('chats')
+        .set((eb) => ({ last_seq: eb('last_seq', '+', count), last_activity_at: now }))
+        .where('id', '=', chatId)
+        .where('last_activity_at', '>', cutoff)
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('chat_members')
+              .select(sql.lit(1).as('one'))
+              .where('chat_id', '=', memberChatId)
+              .where('user_id', '=', senderId),
+          ),
+        )
+        .returning('last_seq'),
+  );
+
+  /** Inserts rows given flat, six values per row in column order. */
+  const insertMessages = new PreparedQuery(
+    (db: Kysely<Database>, ...flat: (string | number | Uint8Array)[]) => {
+      const rows: Database['messages'][] = [];
+      for (let i = 0; i < flat.length; i += 6) {
+        rows.push({
+          chat_id: flat[i] as string,
+          seq: flat[i + 1] as number,
+          sender_id: flat[i + 2] as string,
+          client_message_id: flat[i + 3] as string,
+          ciphertext: flat[i + 4] as Uint8Array,
+          sent_at: flat[i + 5] as number,
+        });
+      }
+      return db.insertInto('messages').values(rows);
+    },
+    (...flat) => String(flat.length),
+  );
+
+  const cursorOf = (column: 'acked_seq' | 'read_seq') =>
+    new PreparedQuery((db: Kysely<Database>, chatId: string, userId: string, cutoff: number) =>
+      db
+        .selectFrom('chats as c')
+        .innerJoin('chat_members as m', 'm.chat_id', 'c.id')
+        .select(['c.last_seq as lastSeq', `m.${column} as cursor`])
+        .where('c.id', '=', chatId)
+        .where('m.user_id', '=', userId)
+        .where('c.last_activity_at', '>', cutoff),
+    );
+
+  const setCursor = (column: 'acked_seq' | 'read_seq') =>
+    new PreparedQuery((db: Kysely<Database>, seq: number, chatId: string, userId: string) =>
+      db
+        .updateTable('chat_members')
+        .set({ [column]: seq })
+        .where('chat_id', '=', chatId)
+        .where('user_id', '=', userId),
+    );
+
+  /** Deletes the payloads of the peer's messages in (after, upTo]: they are delivered. */
+  const deletePayloads = new PreparedQuery(
+    (db: Kysely<Database>, chatId: string, after: number, upTo: number, recipientId: string) =>
+      db
+        .updateTable('messages')
+        .set({ ciphertext: sql<null>`NULL` })
+        .where('chat_id', '=', chatId)
+        .where('seq', '>', after)
+        .where('seq', '<=', upTo)
+        .where('sender_id', '<>', recipientId),
+  );
+
+  const messagesAfter = new PreparedQuery(
+    (db: Kysely<Database>, chatId: string, afterSeq: number, limit: number) =>
+      db
+        .selectFrom('messages')
+        .select([
+          'seq',
+          'sender_id as senderId',
+          'client_message_id as clientMessageId',
+          'ciphertext',
+          'sent_at as sentAt',
+        ])
+        .where('chat_id', '=', chatId)
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(limit),
+  );
+
+  return {
+    knownSends,
+    allocateSeqs,
+    insertMessages,
+    cursor: { ack: cursorOf('acked_seq'), read: cursorOf('read_seq') },
+    setCursor: { ack: setCursor('acked_seq'), read: setCursor('read_seq') },
+    deletePayloads,
+    messagesAfter,
+  };
+}
