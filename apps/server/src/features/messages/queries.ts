@@ -63,36 +63,60 @@ export function messageQueries() {
     (...flat) => String(flat.length),
   );
 
-  const cursorOf = (column: 'acked_seq' | 'read_seq') =>
-    new PreparedQuery((db: Kysely<Database>, chatId: string, userId: string, cutoff: number) =>
-      db
-        .selectFrom('chats as c')
-        .innerJoin('chat_members as m', 'm.chat_id', 'c.id')
-        .select(['c.last_seq as lastSeq', `m.${column} as cursor`])
-        .where('c.id', '=', chatId)
-        .where('m.user_id', '=', userId)
-        .where('c.last_activity_at', '>', cutoff),
+  /**
+   * Moves a member's cursor forward, never past the chat's last seq and never backwards; a row
+   * comes back only when it moved.
+   */
+  const moveCursor = (column: 'acked_seq' | 'read_seq') =>
+    new PreparedQuery(
+      (
+        db: Kysely<Database>,
+        seq: number,
+        chatId: string,
+        userId: string,
+        below: number,
+        liveChatId: string,
+        atMostLastSeq: number,
+        cutoff: number,
+      ) =>
+        db
+          .updateTable('chat_members')
+          .set({ [column]: seq })
+          .where('chat_id', '=', chatId)
+          .where('user_id', '=', userId)
+          .where(column, '<', below)
+          .where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('chats')
+                .select(sql.lit(1).as('one'))
+                .where('id', '=', liveChatId)
+                .where('last_seq', '>=', atMostLastSeq)
+                .where('last_activity_at', '>', cutoff),
+            ),
+          )
+          .returning(column),
     );
 
-  const setCursor = (column: 'acked_seq' | 'read_seq') =>
-    new PreparedQuery((db: Kysely<Database>, seq: number, chatId: string, userId: string) =>
-      db
-        .updateTable('chat_members')
-        .set({ [column]: seq })
-        .where('chat_id', '=', chatId)
-        .where('user_id', '=', userId),
-    );
-
-  /** Deletes the payloads of the peer's messages in (after, upTo]: they are delivered. */
-  const deletePayloads = new PreparedQuery(
-    (db: Kysely<Database>, chatId: string, after: number, upTo: number, recipientId: string) =>
+  /**
+   * Deletes the payloads that the recipient of each listed chat has acknowledged. In a 1:1 chat the
+   * recipient of a message is the one member who did not send it.
+   */
+  const deleteDelivered = new PreparedQuery(
+    (db: Kysely<Database>, ...chatIds: string[]) =>
       db
         .updateTable('messages')
         .set({ ciphertext: sql<null>`NULL` })
-        .where('chat_id', '=', chatId)
-        .where('seq', '>', after)
-        .where('seq', '<=', upTo)
-        .where('sender_id', '<>', recipientId),
+        .where('ciphertext', 'is not', null)
+        .where('chat_id', 'in', chatIds)
+        .where('seq', '<=', (eb) =>
+          eb
+            .selectFrom('chat_members as m')
+            .select('m.acked_seq')
+            .whereRef('m.chat_id', '=', 'messages.chat_id')
+            .whereRef('m.user_id', '<>', 'messages.sender_id'),
+        ),
+    (...chatIds) => String(chatIds.length),
   );
 
   const messagesAfter = new PreparedQuery(
@@ -116,9 +140,8 @@ export function messageQueries() {
     knownSends,
     allocateSeqs,
     insertMessages,
-    cursor: { ack: cursorOf('acked_seq'), read: cursorOf('read_seq') },
-    setCursor: { ack: setCursor('acked_seq'), read: setCursor('read_seq') },
-    deletePayloads,
+    moveCursor: { ack: moveCursor('acked_seq'), read: moveCursor('read_seq') },
+    deleteDelivered,
     messagesAfter,
   };
 }

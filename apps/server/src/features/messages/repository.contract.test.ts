@@ -136,15 +136,22 @@ describe.each(databaseKinds)('repository contract on $name', (kind) => {
     expect(new TextDecoder().decode(page[0]?.ciphertext ?? undefined)).toBe('m100');
   });
 
-  it('deletes ciphertext once the recipient acked it, never past the last seq', async () => {
+  it('deletes ciphertext once the recipient acked it, and refuses acks past the last seq', async () => {
     const chat = await chats.createDirect('c'.repeat(22), alice, bob, T0);
     await messages.commit(
       [send(chat, alice, 'a1'), send(chat, alice, 'a2'), send(chat, bob, 'b1')],
       T0 + 1,
       T0 - 1,
     );
-    const acked = await messages.commit(
+    const future = await messages.commit(
       [{ kind: 'ack', chatId: chat, userId: bob, seq: 99 }],
+      T0 + 2,
+      T0 - 1,
+    );
+    expect(future).toEqual([{ ok: true, kind: 'ack', moved: false, seq: 99 }]);
+    expect((await messages.after(chat, 0, 10)).every((r) => r.ciphertext !== null)).toBe(true);
+    const acked = await messages.commit(
+      [{ kind: 'ack', chatId: chat, userId: bob, seq: 3 }],
       T0 + 2,
       T0 - 1,
     );
@@ -158,13 +165,14 @@ describe.each(databaseKinds)('repository contract on $name', (kind) => {
       peerUsername: 'alice',
       unreadCount: 2,
     });
+    // A cursor never moves back.
     const back = await messages.commit(
       [{ kind: 'ack', chatId: chat, userId: bob, seq: 1 }],
       T0 + 3,
       T0 - 1,
     );
-    // A cursor never moves back; the answer names where it stands.
-    expect(back).toEqual([{ ok: true, kind: 'ack', moved: false, seq: 3 }]);
+    expect(back).toEqual([{ ok: true, kind: 'ack', moved: false, seq: 1 }]);
+    expect((await chats.get(chat, bob, T0 - 1))?.ackedSeq).toBe(3);
   });
 
   it('coalesces the acks of one batch and deletes exactly the newly acknowledged payloads', async () => {
@@ -206,7 +214,28 @@ describe.each(databaseKinds)('repository contract on $name', (kind) => {
       T0 + 3,
       T0 - 1,
     );
-    expect(foreign).toEqual([{ ok: false, code: 'chat_not_found' }]);
+    // Membership is the service's check; here a non-member's ack simply moves nothing.
+    expect(foreign).toEqual([{ ok: true, kind: 'ack', moved: false, seq: 4 }]);
+  });
+
+  it('reuses the compiled SQL of every write-path statement', async () => {
+    const chat = await chats.createDirect('c'.repeat(22), alice, bob, T0);
+    for (let round = 0; round < 2; round++) {
+      await messages.commit(
+        [
+          send(chat, alice, `r${round}a`),
+          send(chat, bob, `r${round}b`),
+          { kind: 'ack', chatId: chat, userId: bob, seq: round * 2 + 1 },
+          { kind: 'read', chatId: chat, userId: bob, seq: round * 2 + 1 },
+        ],
+        T0 + 1 + round,
+        T0 - 1,
+      );
+      await messages.after(chat, 0, 10);
+    }
+    const { moveCursor, ...single } = messages.queries;
+    const all = [...Object.values(single), moveCursor.ack, moveCursor.read];
+    for (const query of all) expect(query.fullyPrepared).toBe(true);
   });
 
   it('counts unread messages from the peer and moves read cursors', async () => {

@@ -43,7 +43,8 @@ const idempotencyKey = (chatId: string, senderId: string, clientMessageId: strin
  * batch costs one fsync however many messages it holds (group commit).
  */
 export class MessagesRepository {
-  private readonly queries = messageQueries();
+  /** @internal exposed for the contract test that checks every statement is reused. */
+  readonly queries = messageQueries();
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -204,30 +205,32 @@ export class MessagesRepository {
         if (op.seq > entry.op.seq) entry.op = op;
       }
     }
+    const acked = new Set<string>();
     for (const { op, indexes } of highest.values()) {
-      const result = await this.moveCursor(trx, op, cutoff);
-      for (const i of indexes) results[i] = result;
+      const { seq, chatId, userId } = op;
+      const moved =
+        (
+          await this.queries.moveCursor[op.kind].execute(
+            trx,
+            seq,
+            chatId,
+            userId,
+            seq,
+            chatId,
+            seq,
+            cutoff,
+          )
+        ).rows.length > 0;
+      if (moved && op.kind === 'ack') acked.add(chatId);
+      for (const i of indexes) results[i] = { ok: true, kind: op.kind, moved, seq };
     }
-  }
-
-  private async moveCursor(
-    trx: Transaction<Database>,
-    op: CursorOp,
-    cutoff: number,
-  ): Promise<WriteResult> {
-    const current = (await this.queries.cursor[op.kind].execute(trx, op.chatId, op.userId, cutoff))
-      .rows[0];
-    if (!current) return { ok: false, code: 'chat_not_found' };
-    // A cursor never passes the chat's last seq: acking the future would drop later messages.
-    const seq = Math.min(op.seq, current.lastSeq);
-    if (seq <= current.cursor)
-      return { ok: true, kind: op.kind, moved: false, seq: current.cursor };
-    await this.queries.setCursor[op.kind].execute(trx, seq, op.chatId, op.userId);
-    if (op.kind === 'ack') {
-      // Mailbox: a 1:1 chat's message is delivered once its one recipient acknowledged it. Only
-      // the newly acknowledged range is touched, so an ack costs the same in a long chat.
-      await this.queries.deletePayloads.execute(trx, op.chatId, current.cursor, seq, op.userId);
+    // Mailbox: a payload goes once its recipient acknowledged it, in one statement per batch.
+    const chatIds = [...acked];
+    for (let start = 0; start < chatIds.length; start += INSERT_CHUNK) {
+      await this.queries.deleteDelivered.execute(
+        trx,
+        ...chatIds.slice(start, start + INSERT_CHUNK),
+      );
     }
-    return { ok: true, kind: op.kind, moved: true, seq };
   }
 }

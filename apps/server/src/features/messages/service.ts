@@ -69,6 +69,8 @@ export class MessagingService {
     chatId: string,
     seq: number,
   ): Promise<void> {
+    if (!(await this.chats.memberIds(chatId)).includes(userId))
+      throw new AppError('chat_not_found');
     const result = await this.writes.submit({ kind, chatId, userId, seq });
     if (!result.ok) throw new AppError(result.code);
     if (result.kind === 'send' || !result.moved) return;

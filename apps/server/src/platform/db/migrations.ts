@@ -84,6 +84,17 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_undelivered_index': {
+      async up(db: Kysely<unknown>) {
+        // Only undelivered payloads: what the per-batch purge after acks looks through.
+        await db.schema
+          .createIndex('messages_undelivered')
+          .on('messages')
+          .columns(['chat_id', 'seq'])
+          .where(sql.ref('ciphertext'), 'is not', null)
+          .execute();
+      },
+    },
   };
 }
 

@@ -19,6 +19,11 @@ export class PreparedQuery<Db, Args extends readonly unknown[], Row> {
     private readonly shape: (...args: Args) => string = () => '',
   ) {}
 
+  /** False once a shape was found whose parameters are not its arguments in order. */
+  get fullyPrepared(): boolean {
+    return [...this.compiled.values()].every((sql) => sql !== null);
+  }
+
   async execute(db: Kysely<Db>, ...args: Args): Promise<QueryResult<Row>> {
     const key = this.shape(...args);
     const sql = this.compiled.get(key);
