@@ -137,3 +137,21 @@ export class RawClient {
 }
 
 export const text = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
+
+/** The clients a test opened, so that one call closes them all afterwards. */
+export class ClientPool {
+  readonly clients: RawClient[] = [];
+
+  constructor(private readonly wsUrl: () => string) {}
+
+  /** Connects with a bearer token and waits for `ready`. */
+  readonly connect = async (token: string): Promise<RawClient> => {
+    const client = await RawClient.ready(this.wsUrl(), token);
+    this.clients.push(client);
+    return client;
+  };
+
+  closeAll(): void {
+    for (const client of this.clients.splice(0)) client.close();
+  }
+}

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { api, RawClient, startChat, text, userWithToken } from '../../testing/raw-client.js';
+import { api, ClientPool, startChat, text, userWithToken } from '../../testing/raw-client.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
 
 describe('messaging between two registered users', () => {
@@ -7,13 +7,8 @@ describe('messaging between two registered users', () => {
   let alice: { token: string; id: string };
   let bob: { token: string; id: string };
   let chatId: string;
-  const clients: RawClient[] = [];
-
-  const connect = async (token: string) => {
-    const client = await RawClient.ready(server.wsUrl, token);
-    clients.push(client);
-    return client;
-  };
+  const pool = new ClientPool(() => server.wsUrl);
+  const { connect } = pool;
 
   beforeEach(async () => {
     server = await startTestServer();
@@ -24,7 +19,7 @@ describe('messaging between two registered users', () => {
     chatId = (await startChat(server.url, alice.token, 'bob')).id;
   });
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
+    pool.closeAll();
     await server.close();
   });
 

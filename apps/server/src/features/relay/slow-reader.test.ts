@@ -2,7 +2,8 @@ import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MiB, retainedBytes } from '../../testing/memory.js';
-import { RawClient, startChat, userWithToken } from '../../testing/raw-client.js';
+import type { RawClient } from '../../testing/raw-client.js';
+import { ClientPool, startChat, userWithToken } from '../../testing/raw-client.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
 import { acksOf, messageId, range, receivedSeq, seqRuns } from '../../testing/traffic.js';
 import { waitFor } from '../../testing/wait.js';
@@ -20,13 +21,8 @@ const tcpOf = (client: RawClient): Socket =>
 /** T22: a recipient that stops reading costs the server a capped buffer, and nobody else waits. */
 describe('a recipient that stops reading (T22)', () => {
   let server: TestServer;
-  const clients: RawClient[] = [];
-
-  const connect = async (token: string) => {
-    const client = await RawClient.ready(server.wsUrl, token);
-    clients.push(client);
-    return client;
-  };
+  const pool = new ClientPool(() => server.wsUrl);
+  const { clients, connect } = pool;
 
   beforeEach(async () => {
     server = await startTestServer({

@@ -1,7 +1,8 @@
 import { SYNC_PAGE_SIZE } from '@knock/protocol/limits';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { databaseKinds, type TestDatabase } from '../../testing/databases.js';
-import { RawClient, startChat, userWithToken } from '../../testing/raw-client.js';
+import type { RawClient } from '../../testing/raw-client.js';
+import { ClientPool, startChat, userWithToken } from '../../testing/raw-client.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
 import {
   messageId,
@@ -26,13 +27,8 @@ describe.each(databaseKinds)('offline catch-up and gap back-fill (T12, $name)', 
   let chatId: string;
   let acked: Map<string, number>;
   let sender: RawClient;
-  const clients: RawClient[] = [];
-
-  const connect = async (token: string) => {
-    const client = await RawClient.ready(server.wsUrl, token);
-    clients.push(client);
-    return client;
-  };
+  const pool = new ClientPool(() => server.wsUrl);
+  const { connect } = pool;
 
   beforeEach(async () => {
     database = await kind.create();
@@ -53,7 +49,7 @@ describe.each(databaseKinds)('offline catch-up and gap back-fill (T12, $name)', 
   });
   afterEach(async () => {
     vi.restoreAllMocks();
-    for (const c of clients.splice(0)) c.close();
+    pool.closeAll();
     await server.close();
     await database.drop();
   });

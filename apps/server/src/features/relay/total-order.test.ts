@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseKinds, type TestDatabase } from '../../testing/databases.js';
-import { RawClient, startChat, userWithToken } from '../../testing/raw-client.js';
+import type { RawClient } from '../../testing/raw-client.js';
+import { ClientPool, startChat, userWithToken } from '../../testing/raw-client.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
 import {
   acksOf,
@@ -24,20 +25,15 @@ interface Entry {
 describe.each(databaseKinds)('two concurrent senders in one chat (T14, $name)', (kind) => {
   let database: TestDatabase;
   let server: TestServer;
-  const clients: RawClient[] = [];
-
-  const connect = async (token: string) => {
-    const client = await RawClient.ready(server.wsUrl, token);
-    clients.push(client);
-    return client;
-  };
+  const pool = new ClientPool(() => server.wsUrl);
+  const { clients, connect } = pool;
 
   beforeEach(async () => {
     database = await kind.create();
     server = await startTestServer({ database, env: { KNOCK_LIMIT_FRAMES_PER_SECOND: '100000' } });
   });
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
+    pool.closeAll();
     await server.close();
     await database.drop();
   });
