@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { judgeIdle, judgeLatency, judgeThroughput } from './goals.js';
+
+describe('judgeThroughput', () => {
+  it('meets the goal at 60% of the bare relay and misses below', () => {
+    expect(
+      judgeThroughput({ bareDeliveredPerSecond: 1000, knockDeliveredPerSecond: 600 }).met,
+    ).toBe(true);
+    expect(
+      judgeThroughput({ bareDeliveredPerSecond: 1000, knockDeliveredPerSecond: 599 }).met,
+    ).toBe(false);
+  });
+
+  it('misses when nothing was measured', () => {
+    expect(judgeThroughput({ bareDeliveredPerSecond: 0, knockDeliveredPerSecond: 0 }).met).toBe(
+      false,
+    );
+  });
+});
+
+describe('judgeLatency', () => {
+  const base = {
+    rate: 5000,
+    pairs: 1000,
+    deliveredPerSecond: 5000,
+    p99: 9,
+    undelivered: 0,
+    errors: 0,
+  };
+
+  it('meets the goal under the p99 limit when the rate was carried cleanly', () => {
+    expect(judgeLatency(base)).toMatchObject({ met: true, comparable: true });
+    expect(judgeLatency({ ...base, rate: 20000, deliveredPerSecond: 19500, p99: 49 })?.met).toBe(
+      true,
+    );
+  });
+
+  it('misses over the limit, when the rate was not carried, or with losses', () => {
+    expect(judgeLatency({ ...base, p99: 10.5 })?.met).toBe(false);
+    expect(judgeLatency({ ...base, deliveredPerSecond: 4000 })).toMatchObject({
+      met: false,
+      measured: expect.stringContaining('carried only 4000'),
+    });
+    expect(judgeLatency({ ...base, undelivered: 3 })?.met).toBe(false);
+    expect(judgeLatency({ ...base, errors: 1 })?.met).toBe(false);
+  });
+
+  it('flags runs with another pair count and ignores rates without a goal', () => {
+    expect(judgeLatency({ ...base, pairs: 200 })?.comparable).toBe(false);
+    expect(judgeLatency({ ...base, rate: 1234 })).toBeUndefined();
+  });
+});
+
+describe('judgeIdle', () => {
+  it('needs every connection open and at most 10 KiB each', () => {
+    expect(judgeIdle({ requested: 10000, opened: 10000, perConnectionKiB: 9.9 }).met).toBe(true);
+    expect(judgeIdle({ requested: 10000, opened: 10000, perConnectionKiB: 10.1 }).met).toBe(false);
+    expect(judgeIdle({ requested: 10000, opened: 9999, perConnectionKiB: 5 }).met).toBe(false);
+    expect(judgeIdle({ requested: 2000, opened: 2000, perConnectionKiB: 5 }).comparable).toBe(
+      false,
+    );
+  });
+});

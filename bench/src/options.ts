@@ -1,0 +1,150 @@
+import { parseArgs } from 'node:util';
+
+export type ScenarioName = 'throughput' | 'latency' | 'idle';
+/** In the order they run: idle first, on a database with no history to replay. */
+export const SCENARIOS: readonly ScenarioName[] = ['idle', 'throughput', 'latency'];
+
+export interface BenchOptions {
+  scenarios: ScenarioName[];
+  quick: boolean;
+  /** Measured seconds of each throughput phase. */
+  throughputSeconds: number;
+  /** Measured seconds of each latency phase. */
+  latencySeconds: number;
+  warmupSeconds: number;
+  /** Throughput rounds; each runs the bare relay and Knock once, in alternating order. */
+  rounds: number;
+  throughputPairs: number;
+  window: number;
+  latencyPairs: number;
+  rates: number[];
+  /** Run the bare relay at the latency rates too, as a reference for the load generator. */
+  bareLatency: boolean;
+  idleConnections: number;
+  payloadBytes: number;
+  ackDelayMs: number;
+  cpuProfile: boolean;
+  resultsDir: string;
+  keepDatabase: boolean;
+  /** The server entry point to run; undefined for apps/server/dist/main.js. */
+  serverMain: string | undefined;
+}
+
+export const USAGE = `Usage: node bench/dist/main.js [options]
+
+  --only <list>            scenarios to run: idle,throughput,latency (default: all, in that order)
+  --quick                  small sizes and short phases: finishes in under a minute
+  --duration <s>           measured seconds of each throughput and latency phase
+                           (default 10 and 15; quick 3)
+  --warmup <s>             seconds of load before measuring (default 3; quick 1)
+  --rounds <n>             throughput rounds, bare relay + Knock each (default 2; quick 1)
+  --throughput-pairs <n>   pairs in the throughput scenario (default 100; quick 50)
+  --window <n>             unacked sends per sender in the throughput scenario (default 32)
+  --pairs <n>              pairs in the latency scenario (default 1000; quick 200)
+  --rates <list>           aggregate send rates of the latency scenario (default 5000,20000)
+  --no-bare-latency        skip the bare relay reference at the latency rates
+  --idle <n>               idle connections (default 10000; quick 2000)
+  --payload <bytes>        ciphertext bytes per message (default 160)
+  --ack-delay <ms>         ack coalescing, as the SDK's AckScheduler (default 25)
+  --cpu-prof               profile the Knock server (node --cpu-prof) in the first throughput
+                           round and print its hottest functions
+  --results <dir>          where the JSON result goes (default bench/results)
+  --keep-db                keep the SQLite file of the run
+  --server <main.js>       run another build of the server (default apps/server/dist/main.js)
+  --help                   this text
+`;
+
+/** Parses the command line; `undefined` means "print the usage". Throws on bad values. */
+export function parseOptions(
+  argv: readonly string[],
+  defaultResultsDir: string,
+): BenchOptions | undefined {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      only: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      rounds: { type: 'string' },
+      'throughput-pairs': { type: 'string' },
+      window: { type: 'string' },
+      pairs: { type: 'string' },
+      rates: { type: 'string' },
+      'no-bare-latency': { type: 'boolean', default: false },
+      idle: { type: 'string' },
+      payload: { type: 'string' },
+      'ack-delay': { type: 'string' },
+      'cpu-prof': { type: 'boolean', default: false },
+      results: { type: 'string' },
+      'keep-db': { type: 'boolean', default: false },
+      server: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return undefined;
+  const quick = values.quick === true;
+  const duration = optionalNumber(values.duration, '--duration', 0.5);
+  return {
+    scenarios: parseScenarios(values.only),
+    quick,
+    throughputSeconds: duration ?? (quick ? 3 : 10),
+    latencySeconds: duration ?? (quick ? 3 : 15),
+    warmupSeconds: optionalNumber(values.warmup, '--warmup', 0) ?? (quick ? 1 : 3),
+    rounds: integer(values.rounds, '--rounds', quick ? 1 : 2),
+    throughputPairs: integer(values['throughput-pairs'], '--throughput-pairs', quick ? 50 : 100),
+    window: integer(values.window, '--window', 32),
+    latencyPairs: integer(values.pairs, '--pairs', quick ? 200 : 1000),
+    rates: parseRates(values.rates),
+    bareLatency: values['no-bare-latency'] !== true,
+    idleConnections: integer(values.idle, '--idle', quick ? 2000 : 10_000),
+    payloadBytes: integer(values.payload, '--payload', 160),
+    ackDelayMs: integer(values['ack-delay'], '--ack-delay', 25),
+    cpuProfile: values['cpu-prof'] === true,
+    resultsDir: values.results ?? defaultResultsDir,
+    keepDatabase: values['keep-db'] === true,
+    serverMain: values.server,
+  };
+}
+
+function parseScenarios(raw: string | undefined): ScenarioName[] {
+  if (raw === undefined) return [...SCENARIOS];
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const name of names) {
+    if (!(SCENARIOS as readonly string[]).includes(name)) {
+      throw new Error(`--only: unknown scenario "${name}" (expected ${SCENARIOS.join(', ')})`);
+    }
+  }
+  if (names.length === 0) throw new Error('--only: no scenario named');
+  return SCENARIOS.filter((s) => names.includes(s));
+}
+
+function parseRates(raw: string | undefined): number[] {
+  if (raw === undefined) return [5000, 20_000];
+  const rates = raw.split(',').map((s) => Number(s.trim()));
+  if (rates.length === 0 || rates.some((r) => !Number.isFinite(r) || r <= 0)) {
+    throw new Error(`--rates: expected positive numbers, got "${raw}"`);
+  }
+  return rates;
+}
+
+function optionalNumber(raw: string | undefined, name: string, min: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min)
+    throw new Error(`${name}: expected a number ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+function integer(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name}: expected a positive integer, got "${raw}"`);
+  return value;
+}

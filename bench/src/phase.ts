@@ -1,0 +1,43 @@
+import type { PairsJob } from './jobs.js';
+import { runLoadJob } from './loader.js';
+import type { PairsPhaseRecord } from './results.js';
+import { Sampler, type UsageSample } from './sampler.js';
+import type { Target } from './targets.js';
+
+/**
+ * Runs one pairs job against a started target, sampling the target's CPU and RSS over exactly the
+ * measured window (the worker announces its start and end).
+ */
+export async function runPairsPhase(
+  target: Target,
+  job: PairsJob,
+  meta: { scenario: PairsPhaseRecord['scenario']; round: number },
+): Promise<PairsPhaseRecord> {
+  const sampler = new Sampler(target.pid);
+  let first: UsageSample | undefined;
+  let last: UsageSample | undefined;
+  try {
+    const load = await runLoadJob(job, (phase) => {
+      if (phase === 'measuring') first = sampler.mark();
+      if (phase === 'measured') last = sampler.mark();
+    });
+    if (!first || !last) throw new Error('the load generator did not report its measured window');
+    const usage = sampler.usage(first, last);
+    const seconds = load.windowSeconds;
+    return {
+      scenario: meta.scenario,
+      target: target.kind,
+      round: meta.round,
+      pairs: job.pairs.length,
+      mode: job.mode,
+      sentPerSecond: load.sent / seconds,
+      ackedPerSecond: load.acked / seconds,
+      deliveredPerSecond: load.delivered / seconds,
+      load,
+      usage,
+      logTail: [...target.logTail],
+    };
+  } finally {
+    sampler.stop();
+  }
+}
