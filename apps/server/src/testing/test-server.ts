@@ -10,6 +10,8 @@ export interface TestServer {
   readonly wsUrl: string;
   readonly clock: ManualClock;
   readonly app: KnockApp;
+  /** The SQLite file, so that a second server can open the same data. */
+  readonly databaseFile: string | undefined;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startTestServer(
     wsUrl: `${url.replace(/^http/, 'ws')}/api/ws`,
     clock,
     app,
+    databaseFile: database.config.kind === 'sqlite' ? database.config.file : undefined,
     async close() {
       await app.close();
       if (!options.database) await database.drop();
