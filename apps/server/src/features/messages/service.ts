@@ -37,6 +37,8 @@ export class MessagingService {
         senderId: from.userId,
         clientMessageId: frame.clientMessageId,
         ciphertext,
+        // Delivered as the sender wrote it: no second base64 pass.
+        encoded: frame.ciphertext,
         sentAt: result.sentAt,
       };
       this.hub.offer(frame.chatId, memberIds, [message], from);

@@ -7,6 +7,9 @@ import type { WebSocket } from 'ws';
 import type { Logger } from '../../platform/logger.js';
 import type { StoredMessage } from '../messages/repository.js';
 
+/** A message to deliver; `encoded` is its payload as the sender's base64url, when at hand. */
+export type OutgoingMessage = StoredMessage & { encoded?: string };
+
 export interface ConnectionDeps {
   /** Reads the mailbox: messages after a seq, in order. */
   readAfter(chatId: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
@@ -68,7 +71,7 @@ export class Connection {
   }
 
   /** Messages just committed on this node, in seq order. */
-  offer(chatId: string, messages: readonly StoredMessage[]): void {
+  offer(chatId: string, messages: readonly OutgoingMessage[]): void {
     const last = messages.at(-1);
     if (!last || !this.cursors.has(chatId)) return;
     this.noteKnown(chatId, last.seq);
@@ -164,7 +167,7 @@ export class Connection {
     return this.socket.bufferedAmount > this.deps.bufferLimit;
   }
 
-  private sendMessage(chatId: string, message: StoredMessage): void {
+  private sendMessage(chatId: string, message: OutgoingMessage): void {
     this.cursors.set(chatId, message.seq);
     this.send({
       type: 'message',
@@ -173,7 +176,9 @@ export class Connection {
       senderId: message.senderId,
       clientMessageId: message.clientMessageId,
       sentAt: message.sentAt,
-      ...(message.ciphertext ? { ciphertext: encodeBase64url(message.ciphertext) } : {}),
+      ...(message.ciphertext
+        ? { ciphertext: message.encoded ?? encodeBase64url(message.ciphertext) }
+        : {}),
     });
   }
 

@@ -1,7 +1,6 @@
 import type { Logger } from '../../platform/logger.js';
 import type { ChatsService } from '../chats/service.js';
-import type { StoredMessage } from '../messages/repository.js';
-import type { Connection } from './connection.js';
+import type { Connection, OutgoingMessage } from './connection.js';
 import type { RelayEvent } from './events.js';
 
 /** The node's live connections by user, and the routing of relay events to them. */
@@ -40,7 +39,7 @@ export class Hub {
   offer(
     chatId: string,
     memberIds: readonly string[],
-    messages: readonly StoredMessage[],
+    messages: readonly OutgoingMessage[],
     except?: Connection,
   ): void {
     for (const connection of this.connectionsOf(memberIds)) {
