@@ -30,6 +30,16 @@ export default tseslint.config(
     },
   },
   {
+    // Promises left unhandled crash a Node server; these two rules need type information.
+    files: ['**/*.ts'],
+    ignores: ['vitest.config.ts', 'scripts/**'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // Entry points and the CLI talk to a terminal.
     files: ['apps/cli/src/**', 'bench/src/**', 'scripts/**', 'apps/server/src/main.ts'],
     rules: { 'no-console': 'off' },
