@@ -33,7 +33,9 @@ export default tseslint.config(
     // Promises left unhandled crash a Node server; these two rules need type information.
     files: ['**/*.ts'],
     ignores: ['vitest.config.ts', 'scripts/**'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
