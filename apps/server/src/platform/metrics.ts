@@ -23,6 +23,11 @@ export class Metrics {
     help: 'Delivery acknowledgements received from recipients.',
     registers: [this.registry],
   });
+  readonly throttled = new Counter({
+    name: 'knock_ws_throttled_total',
+    help: 'Times a socket went over its frame budget and was not read until back in credit.',
+    registers: [this.registry],
+  });
   readonly refusedUpgrades = new Counter({
     name: 'knock_ws_refused_total',
     help: 'WebSocket upgrades refused, by reason.',

@@ -1,4 +1,8 @@
-/** A token bucket per socket: `rate` frames a second with bursts of twice that. */
+/**
+ * A token bucket per socket: `rate` frames a second with bursts of twice that. Frames are never
+ * refused for the budget: a socket that overspends is simply not read until it is back in credit,
+ * which keeps its frames in order and pushes the cost back onto the sender's TCP buffers.
+ */
 export class FrameBudget {
   private tokens: number;
   private last: number;
@@ -11,11 +15,11 @@ export class FrameBudget {
     this.last = now;
   }
 
-  take(now: number): boolean {
+  /** Spends one frame's token; returns 0 when it was there, else the ms until it will have been. */
+  spend(now: number): number {
     this.tokens = Math.min(this.rate * 2, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
-    if (this.tokens < 1) return false;
     this.tokens -= 1;
-    return true;
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.rate) * 1000);
   }
 }

@@ -67,8 +67,19 @@ export function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): void {
 
     const budget = new FrameBudget(deps.limits.framesPerSecond, performance.now());
     let badFrames = 0;
+    let paused = false;
     socket.on('message', (data: RawData, isBinary: boolean) => {
-      if (!budget.take(performance.now())) return connection.sendError('slow_down');
+      if (!connection.isOpen) return; // closed for overload: the client resends in order
+      const wait = budget.spend(performance.now());
+      if (wait > 0 && !paused) {
+        paused = true;
+        deps.metrics.throttled.inc();
+        socket.pause();
+        setTimeout(() => {
+          paused = false;
+          socket.resume();
+        }, wait).unref();
+      }
       const parsed = isBinary ? undefined : parseClientFrame(rawText(data));
       if (!parsed?.ok) {
         if (++badFrames > MAX_BAD_FRAMES) return connection.close('invalid_frame');
@@ -111,6 +122,10 @@ async function handle(
     }
   } catch (error) {
     if (socket.readyState !== socket.OPEN) return;
+    // Shed load without reordering: refusing one send while accepting the next would break the
+    // sender's order, so the socket closes (1013) and the client resends its outbox in order.
+    if (error instanceof AppError && error.code === 'slow_down')
+      return connection.close('slow_down');
     if (error instanceof AppError) return connection.sendError(error.code, ref);
     deps.log.error({ err: error }, 'frame failed');
     connection.sendError('internal_error', ref);
