@@ -13,6 +13,11 @@ export class Metrics {
     help: 'Messages received from senders and committed.',
     registers: [this.registry],
   });
+  readonly messagesOut = new Counter({
+    name: 'knock_messages_out_total',
+    help: 'Messages delivered to recipients (live or replayed from storage).',
+    registers: [this.registry],
+  });
   readonly framesOut = new Counter({
     name: 'knock_frames_out_total',
     help: 'Frames sent to clients (messages, acks, receipts, events).',

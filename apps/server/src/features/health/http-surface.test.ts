@@ -49,6 +49,7 @@ describe('HTTP surface', () => {
     for (const name of [
       'knock_ws_connections',
       'knock_messages_in_total',
+      'knock_messages_out_total',
       'knock_frames_out_total',
       'knock_acks_total',
       'knock_write_queue_depth',

@@ -14,6 +14,7 @@ export interface ConnectionDeps {
   /** Reads the mailbox: messages after a seq, in order. */
   readAfter(chatId: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
   onFrameOut(): void;
+  onMessageOut(): void;
   log: Logger;
   /** Above this many queued bytes the connection stops pushing and pages from storage later. */
   bufferLimit: number;
@@ -169,6 +170,7 @@ export class Connection {
 
   private sendMessage(chatId: string, message: OutgoingMessage): void {
     this.cursors.set(chatId, message.seq);
+    this.deps.onMessageOut();
     this.send({
       type: 'message',
       chatId,

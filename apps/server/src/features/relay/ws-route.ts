@@ -39,6 +39,7 @@ export function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): void {
     const connection = new Connection(principal.userId, socket, request.raw.socket, {
       readAfter: (chatId, afterSeq, limit) => deps.messages.after(chatId, afterSeq, limit),
       onFrameOut: () => deps.metrics.framesOut.inc(),
+      onMessageOut: () => deps.metrics.messagesOut.inc(),
       log: deps.log,
       bufferLimit: deps.limits.socketBufferBytes,
     });
