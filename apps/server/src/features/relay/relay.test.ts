@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, ClientPool, startChat, text, userWithToken } from '../../testing/raw-client.js';
+import { fetchMetric } from '../../testing/metrics-text.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
 
 describe('messaging between two registered users', () => {
@@ -36,6 +37,8 @@ describe('messaging between two registered users', () => {
       senderId: alice.id,
       ciphertext: text('hello'),
     });
+    expect(await fetchMetric(server.url, 'knock_messages_in_total')).toBe(1);
+    expect(await fetchMetric(server.url, 'knock_messages_out_total')).toBe(1);
   });
 
   it('answers a resend with the same seq even with other content (T9)', async () => {
