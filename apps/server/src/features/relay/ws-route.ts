@@ -123,13 +123,16 @@ async function handle(
     }
   } catch (error) {
     if (socket.readyState !== socket.OPEN) return;
-    // Shed load without reordering: refusing one send while accepting the next would break the
-    // sender's order, so the socket closes (1013) and the client resends its outbox in order.
-    if (error instanceof AppError && error.code === 'slow_down')
-      return connection.close('slow_down');
-    if (error instanceof AppError) return connection.sendError(error.code, ref);
-    deps.log.error({ err: error }, 'frame failed');
-    connection.sendError('internal_error', ref);
+    if (error instanceof AppError && error.code !== 'slow_down') {
+      return connection.sendError(error.code, ref);
+    }
+    if (!(error instanceof AppError)) deps.log.error({ err: error }, 'frame failed');
+    // A send that failed for a passing reason (load, storage) must not be overtaken by the next
+    // one: the socket closes (1013 or 1011) and the client resends its outbox in order.
+    if (frame.type === 'send') {
+      return connection.close(error instanceof AppError ? 'slow_down' : 'internal_error');
+    }
+    connection.sendError(error instanceof AppError ? error.code : 'internal_error', ref);
   }
 }
 
