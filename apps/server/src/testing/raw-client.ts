@@ -155,3 +155,12 @@ export class ClientPool {
     for (const client of this.clients.splice(0)) client.close();
   }
 }
+
+/** Registers alice and bob and starts their chat: the setup most delivery tests begin with. */
+export async function aliceAndBob(
+  base: string,
+): Promise<{ alice: TokenResponse; bob: TokenResponse; chat: ChatSummary }> {
+  const alice = await userWithToken(base, 'alice');
+  const bob = await userWithToken(base, 'bob');
+  return { alice, bob, chat: await startChat(base, alice.token, 'bob') };
+}

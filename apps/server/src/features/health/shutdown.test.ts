@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { RawClient, startChat, text, userWithToken } from '../../testing/raw-client.js';
+import { RawClient, text, aliceAndBob } from '../../testing/raw-client.js';
 import { startTestServer } from '../../testing/test-server.js';
 
 describe('graceful shutdown', () => {
   it('commits and acks what was queued, closes sockets with 1001, then stops listening', async () => {
     const server = await startTestServer({ env: { KNOCK_LIMIT_FRAMES_PER_SECOND: '100000' } });
-    const alice = await userWithToken(server.url, 'alice');
-    await userWithToken(server.url, 'bob');
-    const chat = await startChat(server.url, alice.token, 'bob');
+    const { alice, chat } = await aliceAndBob(server.url);
     const client = await RawClient.ready(server.wsUrl, alice.token);
     const ids = Array.from({ length: 200 }, (_, i) => `bye-${String(i).padStart(4, '0')}`);
     for (const id of ids)

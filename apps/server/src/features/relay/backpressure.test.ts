@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fetchMetric } from '../../testing/metrics-text.js';
-import { RawClient, startChat, text, userWithToken } from '../../testing/raw-client.js';
+import { RawClient, text, aliceAndBob } from '../../testing/raw-client.js';
 import { startTestServer } from '../../testing/test-server.js';
 
 describe('a sender over its frame budget', () => {
   it('is slowed down, not refused: every send is stored, in the order it was sent', async () => {
     const server = await startTestServer({ env: { KNOCK_LIMIT_FRAMES_PER_SECOND: '1000' } });
     try {
-      const alice = await userWithToken(server.url, 'alice');
-      await userWithToken(server.url, 'bob');
-      const chat = await startChat(server.url, alice.token, 'bob');
+      const { alice, chat } = await aliceAndBob(server.url);
       const client = await RawClient.ready(server.wsUrl, alice.token);
       const ids = Array.from({ length: 3000 }, (_, i) => `fast-${String(i).padStart(5, '0')}`);
       for (const id of ids)

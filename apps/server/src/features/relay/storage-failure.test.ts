@@ -1,6 +1,6 @@
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { RawClient, startChat, text, userWithToken } from '../../testing/raw-client.js';
+import { RawClient, text, aliceAndBob } from '../../testing/raw-client.js';
 import { startTestServer } from '../../testing/test-server.js';
 
 describe('a send that storage cannot take', () => {
@@ -8,9 +8,7 @@ describe('a send that storage cannot take', () => {
     const server = await startTestServer();
     const outside = new SQLite(server.databaseFile ?? '');
     try {
-      const alice = await userWithToken(server.url, 'alice');
-      await userWithToken(server.url, 'bob');
-      const chat = await startChat(server.url, alice.token, 'bob');
+      const { alice, chat } = await aliceAndBob(server.url);
       const send = (client: RawClient, id: string) =>
         client.send({ type: 'send', chatId: chat.id, clientMessageId: id, ciphertext: text(id) });
 
