@@ -21,6 +21,7 @@ describe('parseOptions', () => {
       ackDelayMs: 25,
       cpuProfile: false,
       resultsDir: '/results',
+      waitQuietSeconds: 0,
     });
   });
 

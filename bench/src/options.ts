@@ -28,6 +28,8 @@ export interface BenchOptions {
   keepDatabase: boolean;
   /** The server entry point to run; undefined for apps/server/dist/main.js. */
   serverMain: string | undefined;
+  /** Before each phase, wait up to this many seconds for the machine to be quiet (0: don't). */
+  waitQuietSeconds: number;
 }
 
 export const USAGE = `Usage: node bench/dist/main.js [options]
@@ -51,6 +53,8 @@ export const USAGE = `Usage: node bench/dist/main.js [options]
   --results <dir>          where the JSON result goes (default bench/results)
   --keep-db                keep the SQLite file of the run
   --server <main.js>       run another build of the server (default apps/server/dist/main.js)
+  --wait-quiet <s>         on a shared machine, wait up to s seconds before each phase for the
+                           other CPU load to stop (default 0: don't wait)
   --help                   this text
 `;
 
@@ -81,6 +85,7 @@ export function parseOptions(
       results: { type: 'string' },
       'keep-db': { type: 'boolean', default: false },
       server: { type: 'string' },
+      'wait-quiet': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -106,6 +111,7 @@ export function parseOptions(
     resultsDir: values.results ?? defaultResultsDir,
     keepDatabase: values['keep-db'] === true,
     serverMain: values.server,
+    waitQuietSeconds: optionalNumber(values['wait-quiet'], '--wait-quiet', 0) ?? 0,
   };
 }
 

@@ -5,6 +5,7 @@ import type { IdleJob, LoadMode, PairSpec, PairsJob } from './jobs.js';
 import { runLoadJob } from './loader.js';
 import type { BenchOptions } from './options.js';
 import { runPairsPhase } from './phase.js';
+import { waitForQuiet } from './quiet.js';
 import { summarizeProfile, type CpuProfile } from './profile.js';
 import type { IdleRecord, PairsPhaseRecord, ThroughputSummary } from './results.js';
 import { Sampler, type UsageSample } from './sampler.js';
@@ -32,6 +33,8 @@ async function withTarget<T>(
   cpuProfileDir: string | undefined,
   body: (target: Target) => Promise<T>,
 ): Promise<T> {
+  if (ctx.options.waitQuietSeconds > 0)
+    await waitForQuiet(ctx.options.waitQuietSeconds, 15, ctx.log);
   const target =
     kind === 'knock'
       ? await startKnock({
