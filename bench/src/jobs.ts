@@ -67,6 +67,11 @@ export interface PairsResult {
   replayed: number;
   acksSent: number;
   receipts: number;
+  /** Sockets the load generator had to reopen (the server closed them, e.g. shedding load). */
+  reconnects: number;
+  /** Send frames sent again from the outbox (after a transient error or a reconnect). */
+  resent: number;
+  /** Error frames by code, and `sender_closed` / `recipient_closed` for sockets the server closed. */
   errors: Record<string, number>;
   /** Sender's ws.send() to the recipient's 'message' handler, in ms, for sends in the window. */
   latency: LatencySummary;

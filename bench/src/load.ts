@@ -13,6 +13,11 @@ import { Samples, summarize } from './stats.js';
  * `sent` ack). Recipients take `message` frames; both sides acknowledge what they have, coalesced
  * like the SDK's AckScheduler (one `ack` per chat per `ackDelayMs` at most, carrying the highest
  * seq). Latency is measured in this one thread, so sender and recipient share a clock.
+ *
+ * Like the SDK, a sender keeps every unacked send in an outbox: a transient error (`slow_down`)
+ * resends it after a jittered backoff, and a socket the server closes (it does so when it sheds
+ * load) reconnects with the SDK's backoff (full jitter, 500 ms doubling to 30 s) and resends the
+ * outbox in order with the same ids. Latency counts from the first attempt.
  */
 
 type Phase = 'connected' | 'measuring' | 'measured';
@@ -32,7 +37,28 @@ interface Pair {
   inFlight: number;
   senderAcks: AckCursor;
   recipientAcks: AckCursor;
+  /** Unacked sends by client message id, in send order: the frame text to (re)send. */
+  outbox: Map<string, string>;
+  /** Outbox entries the server refused for a passing reason, to resend after a backoff. */
+  refused: Set<string>;
+  retryTimer: NodeJS.Timeout | undefined;
+  retryAttempt: number;
 }
+
+type Role = 'sender' | 'recipient';
+
+/** Send errors the SDK gives up on; anything else is retried. */
+const PERMANENT_SEND_ERRORS = new Set([
+  'chat_not_found',
+  'message_too_large',
+  'forbidden',
+  'bad_request',
+  'invalid_frame',
+]);
+
+/** The SDK's reconnect backoff: full jitter under min(30 s, 500 ms · 2^attempt). */
+const backoffDelay = (attempt: number) =>
+  Math.floor(Math.random() * Math.min(30_000, 500 * 2 ** Math.min(attempt, 16)));
 
 interface Pending {
   sentAt: number;
@@ -53,7 +79,18 @@ export async function runPairs(
   const ackLatency = new Samples(1 << 16);
   const scheduleLag = new Samples(1 << 16);
   const errors: Record<string, number> = {};
-  const counts = { sent: 0, acked: 0, delivered: 0, replayed: 0, acksSent: 0, receipts: 0 };
+  const counts = {
+    sent: 0,
+    acked: 0,
+    delivered: 0,
+    replayed: 0,
+    acksSent: 0,
+    receipts: 0,
+    reconnects: 0,
+    resent: 0,
+  };
+  /** Set once the run is over: closed sockets then stay closed. */
+  let finished = false;
   let measureStart = Number.POSITIVE_INFINITY;
   let measureEnd = Number.POSITIVE_INFINITY;
   let sending = false;
@@ -67,6 +104,10 @@ export async function runPairs(
     inFlight: 0,
     senderAcks: { socket: undefined, chatId: spec.chatId, highest: 0, acked: 0 },
     recipientAcks: { socket: undefined, chatId: spec.chatId, highest: 0, acked: 0 },
+    outbox: new Map(),
+    refused: new Set(),
+    retryTimer: undefined,
+    retryAttempt: 0,
   }));
 
   const markAck = (cursor: AckCursor, seq: number) => {
@@ -89,23 +130,48 @@ export async function runPairs(
   const countError = (code: string) => (errors[code] = (errors[code] ?? 0) + 1);
 
   const send = (pair: Pair, intended: number | undefined) => {
-    const socket = pair.sender;
-    if (!socket || socket.readyState !== 1) return countError('socket_closed');
     const clientMessageId = `${runTag}-${pair.index.toString(36)}-${(pair.counter++).toString(36)}`;
+    const frame = JSON.stringify({
+      type: 'send',
+      chatId: pair.chatId,
+      clientMessageId,
+      ciphertext,
+    });
     const now = performance.now();
     const measured = inWindow(now);
-    socket.send(JSON.stringify({ type: 'send', chatId: pair.chatId, clientMessageId, ciphertext }));
     pending.set(clientMessageId, {
       sentAt: now,
       inWindow: measured,
       acked: false,
       delivered: false,
     });
+    pair.outbox.set(clientMessageId, frame);
     pair.inFlight++;
     if (measured) {
       counts.sent++;
       if (intended !== undefined) scheduleLag.push(now - intended);
     }
+    // Offline: it waits in the outbox and goes out on reconnect, as with the SDK.
+    if (pair.sender?.readyState === 1) pair.sender.send(frame);
+  };
+  /** Sends the outbox again in order: all of it after a reconnect, else only what was refused. */
+  const resend = (pair: Pair, all: boolean) => {
+    const socket = pair.sender;
+    if (socket?.readyState !== 1) return;
+    for (const [id, frame] of pair.outbox) {
+      if (!all && !pair.refused.has(id)) continue;
+      socket.send(frame);
+      counts.resent++;
+    }
+    pair.refused.clear();
+  };
+  const retryLater = (pair: Pair, id: string) => {
+    pair.refused.add(id);
+    if (pair.retryTimer !== undefined) return;
+    pair.retryTimer = setTimeout(() => {
+      pair.retryTimer = undefined;
+      if (!finished) resend(pair, false);
+    }, backoffDelay(pair.retryAttempt++));
   };
   const closedLoop = job.mode.type === 'closed';
   const refill = (pair: Pair) => {
@@ -126,6 +192,9 @@ export async function runPairs(
         if (!entry || entry.acked) return;
         entry.acked = true;
         pair.inFlight--;
+        pair.outbox.delete(frame.clientMessageId);
+        pair.refused.delete(frame.clientMessageId);
+        pair.retryAttempt = 0;
         if (inWindow(now)) counts.acked++;
         if (entry.inWindow) ackLatency.push(now - entry.sentAt);
         settle(frame.clientMessageId, entry);
@@ -140,9 +209,13 @@ export async function runPairs(
         return;
       case 'error': {
         countError(frame.code);
-        const entry = frame.ref === undefined ? undefined : pending.get(frame.ref);
-        if (!entry || frame.ref === undefined) return;
-        pending.delete(frame.ref);
+        const ref = frame.ref;
+        if (ref === undefined || !pair.outbox.has(ref)) return;
+        // Transient (load shedding, storage): keep it and resend later, like the SDK's outbox.
+        if (!PERMANENT_SEND_ERRORS.has(frame.code)) return retryLater(pair, ref);
+        pending.delete(ref);
+        pair.outbox.delete(ref);
+        pair.refused.delete(ref);
         pair.inFlight--;
         if (closedLoop) setTimeout(() => refill(pair), 10);
         return;
@@ -178,32 +251,54 @@ export async function runPairs(
     }
   };
 
-  // ---- Connect ----
+  // ---- Connect (and reconnect, SDK-style, when the server closes a socket) ----
+  const attach = (pair: Pair, role: Role, socket: WebSocket) => {
+    if (role === 'sender') {
+      pair.sender = socket;
+      pair.senderAcks.socket = socket;
+    } else {
+      pair.recipientAcks.socket = socket;
+    }
+    const upSince = performance.now();
+    socket.on('close', () => {
+      if (finished) return;
+      countError(`${role}_closed`);
+      // A connection that stayed up 10 s starts the backoff afresh, as in the SDK.
+      reconnect(pair, role, performance.now() - upSince > 10_000 ? 0 : 1);
+    });
+  };
+  const open = (pair: Pair, role: Role, attempts: number) => {
+    const spec = job.pairs[pair.index]!;
+    const address = localAddressFor(
+      job.localAddresses,
+      pair.index * 2 + (role === 'sender' ? 0 : 1),
+    );
+    return role === 'sender'
+      ? openClientWithRetry(job.wsUrl, spec.sender, address, onSenderFrame(pair), attempts)
+      : openClientWithRetry(job.wsUrl, spec.recipient, address, onRecipientFrame(pair), attempts);
+  };
+  const reconnect = (pair: Pair, role: Role, attempt: number) => {
+    setTimeout(() => {
+      if (finished) return;
+      open(pair, role, 1).then(
+        (socket) => {
+          if (finished) return void socket.close();
+          counts.reconnects++;
+          attach(pair, role, socket);
+          if (role === 'sender') resend(pair, true);
+        },
+        () => reconnect(pair, role, attempt + 1),
+      );
+    }, backoffDelay(attempt));
+  };
   const connectStarted = performance.now();
   await mapLimit(pairs, Math.max(1, Math.floor(job.connectConcurrency / 2)), async (pair) => {
-    const spec = job.pairs[pair.index]!;
     const [sender, recipient] = await Promise.all([
-      openClientWithRetry(
-        job.wsUrl,
-        spec.sender,
-        localAddressFor(job.localAddresses, pair.index * 2),
-        onSenderFrame(pair),
-      ),
-      openClientWithRetry(
-        job.wsUrl,
-        spec.recipient,
-        localAddressFor(job.localAddresses, pair.index * 2 + 1),
-        onRecipientFrame(pair),
-      ),
+      open(pair, 'sender', 3),
+      open(pair, 'recipient', 3),
     ]);
-    pair.sender = sender;
-    pair.senderAcks.socket = sender;
-    pair.recipientAcks.socket = recipient;
-    for (const socket of [sender, recipient]) {
-      socket.on('close', () => {
-        if (sending) countError('socket_closed');
-      });
-    }
+    attach(pair, 'sender', sender);
+    attach(pair, 'recipient', recipient);
   });
   const connectSeconds = (performance.now() - connectStarted) / 1000;
   report('connected');
@@ -242,6 +337,8 @@ export async function runPairs(
   flushAcks();
   await sleep(300);
   clearInterval(ackTimer);
+  finished = true;
+  for (const pair of pairs) clearTimeout(pair.retryTimer);
   await closeAll(pairs.flatMap((p) => [p.senderAcks.socket, p.recipientAcks.socket]));
 
   return {
@@ -255,6 +352,8 @@ export async function runPairs(
     replayed: counts.replayed,
     acksSent: counts.acksSent,
     receipts: counts.receipts,
+    reconnects: counts.reconnects,
+    resent: counts.resent,
     errors,
     latency: summarize(latency.values()),
     ackLatency: summarize(ackLatency.values()),
