@@ -1,3 +1,4 @@
+import { isPermanentSendError } from '@knock/protocol/errors';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ServerFrame } from '@knock/protocol/frames';
@@ -46,15 +47,6 @@ interface Pair {
 }
 
 type Role = 'sender' | 'recipient';
-
-/** Send errors the SDK gives up on; anything else is retried. */
-const PERMANENT_SEND_ERRORS = new Set([
-  'chat_not_found',
-  'message_too_large',
-  'forbidden',
-  'bad_request',
-  'invalid_frame',
-]);
 
 /** The SDK's reconnect backoff: full jitter under min(30 s, 500 ms · 2^attempt). */
 const backoffDelay = (attempt: number) =>
@@ -212,7 +204,7 @@ export async function runPairs(
         const ref = frame.ref;
         if (ref === undefined || !pair.outbox.has(ref)) return;
         // Transient (load shedding, storage): keep it and resend later, like the SDK's outbox.
-        if (!PERMANENT_SEND_ERRORS.has(frame.code)) return retryLater(pair, ref);
+        if (!isPermanentSendError(frame.code)) return retryLater(pair, ref);
         pending.delete(ref);
         pair.outbox.delete(ref);
         pair.refused.delete(ref);

@@ -1,3 +1,4 @@
+import { isPermanentSendError } from '@knock/protocol/errors';
 import { decodeBase64url } from '@knock/protocol/base64url';
 import type {
   ClientFrame,
@@ -18,15 +19,6 @@ import type { Logger } from './logger.js';
 import type { Outbox } from './outbox.js';
 import type { TimerHandle, Timers } from './platform.js';
 import type { ClientStore } from './store.js';
-
-/** Send failures that a retry cannot fix: the entry leaves the outbox. */
-const PERMANENT_SEND_ERRORS = new Set([
-  'chat_not_found',
-  'message_too_large',
-  'forbidden',
-  'bad_request',
-  'invalid_frame',
-]);
 
 export interface DeliveryDeps {
   send: (frame: ClientFrame) => boolean;
@@ -234,7 +226,7 @@ export class Delivery {
         ref === undefined ? { code, message } : { code, message, ref },
       );
     }
-    if (!PERMANENT_SEND_ERRORS.has(code)) {
+    if (!isPermanentSendError(code)) {
       this.#deps.outbox.retryLater(entry.clientMessageId);
       return;
     }

@@ -96,3 +96,19 @@ export interface ErrorBody {
   message: string;
   requestId?: string;
 }
+
+/**
+ * Errors after which resending the same send cannot succeed: a client drops it and tells the user.
+ * Any other error on a send is passing (load, storage) and the send is retried with the same id.
+ */
+const permanentSendErrors: ReadonlySet<string> = new Set<ErrorCode>([
+  'chat_not_found',
+  'message_too_large',
+  'forbidden',
+  'bad_request',
+  'invalid_frame',
+]);
+
+export function isPermanentSendError(code: string): boolean {
+  return permanentSendErrors.has(code);
+}
