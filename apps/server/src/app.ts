@@ -9,6 +9,7 @@ import { createHttpAuth } from './features/auth/http-auth.js';
 import { SessionsRepository } from './features/auth/repository.js';
 import { registerAuthRoutes } from './features/auth/routes.js';
 import { AuthService } from './features/auth/service.js';
+import { CursorBook } from './features/chats/cursor-book.js';
 import { ChatsRepository } from './features/chats/repository.js';
 import { registerChatRoutes } from './features/chats/routes.js';
 import { ChatsService } from './features/chats/service.js';
@@ -17,6 +18,7 @@ import { registerHealthRoutes } from './features/health/routes.js';
 import { MessagesRepository } from './features/messages/repository.js';
 import { MessagingService } from './features/messages/service.js';
 import { WriteQueue } from './features/messages/write-queue.js';
+import { WriterClient } from './features/messages/writer-client.js';
 import { parseRelayEvent, type RelayEvent } from './features/relay/events.js';
 import { Hub } from './features/relay/hub.js';
 import { UpgradeGuard } from './features/relay/upgrade-guard.js';
@@ -34,6 +36,8 @@ import { Metrics } from './platform/metrics.js';
 import { limiterFactory } from './platform/rate-limit.js';
 
 const MAX_WRITE_QUEUE = 50_000;
+/** How often delivered and read cursors moved in memory are written to storage. */
+const CURSOR_FLUSH_MS = 1000;
 
 export interface KnockApp {
   readonly fastify: FastifyInstance;
@@ -93,22 +97,46 @@ export async function buildApp({
     clock,
   );
   const auth = new AuthService(new SessionsRepository(db.kysely), clock);
-  const chats = new ChatsService(
-    new ChatsRepository(db.kysely),
-    accounts,
-    bus,
+  const messages = new MessagesRepository(db.kysely);
+  // On a SQLite file, batches commit on a thread of their own; PostgreSQL never blocks the loop.
+  const writer =
+    config.database.kind === 'sqlite' && config.database.file !== ':memory:'
+      ? new WriterClient(config.database.file, logger)
+      : undefined;
+  const writes = new WriteQueue(
+    writer ?? messages,
     clock,
     config.chatTtlMs,
+    MAX_WRITE_QUEUE,
+    logger,
   );
-  const messages = new MessagesRepository(db.kysely);
-  const writes = new WriteQueue(messages, clock, config.chatTtlMs, MAX_WRITE_QUEUE, logger);
+  const chatsRepository = new ChatsRepository(db.kysely);
+  const cursors = new CursorBook({
+    load: (chatId) => chatsRepository.cursorState(chatId),
+    persist: (cursorWrites) =>
+      Promise.all(
+        cursorWrites.map((write) =>
+          writes.submit(write).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      ),
+  });
+  const chats = new ChatsService(chatsRepository, cursors, accounts, bus, clock, config.chatTtlMs);
   const metrics = new Metrics({ queueDepth: () => writes.depth, busHealthy: () => bus.healthy() });
   const hub = new Hub(chats, logger);
-  bus.subscribe((event) => hub.handle(event));
+  bus.subscribe((event) => {
+    if (event.kind === 'messages') cursors.noteMessages(event.chatId, event.upToSeq);
+    hub.handle(event);
+  });
   bus.onRecovered(() => {
     for (const connection of hub.all()) connection.recheckAll();
   });
-  const messaging = new MessagingService(writes, chats, hub, bus);
+  const messaging = new MessagingService(writes, chats, cursors, hub, bus);
+  const stopCursorFlush = cursors.flushEvery(CURSOR_FLUSH_MS, (error) =>
+    logger.error({ err: error }, 'cursor flush failed'),
+  );
   const sweeper = new Sweeper(chats, auth, config.sweepIntervalMs, logger);
 
   const fastify = Fastify({
@@ -178,9 +206,14 @@ export async function buildApp({
       await sweeper.stop();
       // Let queued writes commit and be acked, tell every client to come back later, then stop
       // listening (readiness already answers 503, so a balancer sends no one new).
+      stopCursorFlush();
       await writes.drained();
       for (const connection of hub.all()) connection.close('shutting_down');
       await fastify.close();
+      // No frame comes in any more: store the last cursor moves, then let the writer go.
+      await cursors.flush();
+      await writes.drained();
+      await writer?.close();
       await bus.close();
       await db.close();
       redis?.disconnect();

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
+import type { CursorState } from './cursor-book.js';
 
 export interface ChatRow {
   id: string;
@@ -101,6 +102,29 @@ export class ChatsRepository {
       .where('m.user_id', '=', userId)
       .where('c.last_activity_at', '>', cutoff)
       .execute();
+  }
+
+  /** The chat's last seq and activity with every member's cursors (see CursorBook). */
+  async cursorState(chatId: string): Promise<CursorState | undefined> {
+    const rows = await this.db
+      .selectFrom('chats as c')
+      .innerJoin('chat_members as m', 'm.chat_id', 'c.id')
+      .select([
+        'c.last_seq as lastSeq',
+        'c.last_activity_at as lastActivityAt',
+        'm.user_id as userId',
+        'm.acked_seq as ackedSeq',
+        'm.read_seq as readSeq',
+      ])
+      .where('c.id', '=', chatId)
+      .execute();
+    const first = rows[0];
+    if (!first) return undefined;
+    return {
+      lastSeq: first.lastSeq,
+      lastActivityAt: first.lastActivityAt,
+      members: rows.map(({ userId, ackedSeq, readSeq }) => ({ userId, ackedSeq, readSeq })),
+    };
   }
 
   async memberIds(chatId: string): Promise<string[]> {

@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { RelayEvent } from '../relay/events.js';
+import type { CursorBook } from './cursor-book.js';
 import type { ChatRow, ChatsRepository } from './repository.js';
 
 const MEMBER_CACHE_LIMIT = 100_000;
@@ -15,6 +16,8 @@ export class ChatsService {
 
   constructor(
     private readonly repository: ChatsRepository,
+    /** Cursors moved in memory; stored before any read of them here. */
+    private readonly cursors: CursorBook,
     private readonly accounts: AccountsService,
     private readonly bus: Bus<RelayEvent>,
     private readonly clock: Clock,
@@ -45,16 +48,19 @@ export class ChatsService {
   }
 
   async list(userId: string): Promise<ChatSummary[]> {
+    await this.cursors.flush();
     const rows = await this.repository.list(userId, this.cutoff());
     return rows.map((row) => this.summary(row));
   }
 
   async get(chatId: string, userId: string): Promise<ChatSummary | undefined> {
+    await this.cursors.flush();
     const row = await this.repository.get(chatId, userId, this.cutoff());
     return row && this.summary(row);
   }
 
-  memberships(userId: string): Promise<{ chatId: string; ackedSeq: number }[]> {
+  async memberships(userId: string): Promise<{ chatId: string; ackedSeq: number }[]> {
+    await this.cursors.flush();
     return this.repository.memberships(userId, this.cutoff());
   }
 
@@ -86,6 +92,7 @@ export class ChatsService {
     for (const chat of chats) {
       if (!purged.has(chat.id)) continue;
       this.members.delete(chat.id);
+      this.cursors.forget(chat.id);
       this.bus.publish({
         kind: 'chat_closed',
         chatId: chat.id,

@@ -2,6 +2,7 @@ import { decodeBase64url } from '@knock/protocol/base64url';
 import type { SendAckFrame, SendFrame } from '@knock/protocol/frames';
 import type { Bus } from '../../platform/bus/bus.js';
 import { AppError } from '../../platform/errors.js';
+import type { CursorBook } from '../chats/cursor-book.js';
 import type { ChatsService } from '../chats/service.js';
 import type { Connection } from '../relay/connection.js';
 import type { RelayEvent } from '../relay/events.js';
@@ -13,6 +14,7 @@ export class MessagingService {
   constructor(
     private readonly writes: WriteQueue,
     private readonly chats: ChatsService,
+    private readonly cursors: CursorBook,
     private readonly hub: Hub,
     private readonly bus: Bus<RelayEvent>,
   ) {}
@@ -31,6 +33,7 @@ export class MessagingService {
     if (result.kind !== 'send') throw new AppError('internal_error');
     from.ownSend(frame.chatId, result.seq);
     if (!result.duplicate) {
+      this.cursors.noteMessages(frame.chatId, result.seq, result.sentAt);
       const memberIds = await this.chats.memberIds(frame.chatId);
       const message = {
         seq: result.seq,
@@ -64,26 +67,26 @@ export class MessagingService {
     this.bus.publish({ kind: 'typing', chatId, memberIds: [...memberIds], userId, typing });
   }
 
-  /** Moves the user's delivered (`ack`) or read cursor and tells the peer when it moved. */
+  /**
+   * Moves the user's delivered (`ack`) or read cursor and tells the peer when it moved. The move
+   * is soft state until the cursor book's next flush (see CursorBook).
+   */
   async markCursor(
     userId: string,
     kind: 'ack' | 'read',
     chatId: string,
     seq: number,
   ): Promise<void> {
-    if (!(await this.chats.memberIds(chatId)).includes(userId))
-      throw new AppError('chat_not_found');
-    const result = await this.writes.submit({ kind, chatId, userId, seq });
-    if (!result.ok) throw new AppError(result.code);
-    if (result.kind === 'send' || !result.moved) return;
-    const memberIds = await this.chats.memberIds(chatId);
+    const result = await this.cursors.mark(kind, chatId, userId, seq, this.chats.cutoff());
+    if (!result.ok) throw new AppError('chat_not_found');
+    if (!result.moved) return;
     this.bus.publish({
       kind: 'receipt',
       chatId,
-      memberIds: [...memberIds],
+      memberIds: [...result.memberIds],
       userId,
       receipt: kind === 'ack' ? 'delivered' : 'read',
-      seq: result.seq,
+      seq,
     });
   }
 }

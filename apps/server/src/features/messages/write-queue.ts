@@ -1,7 +1,12 @@
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
-import type { MessagesRepository, WriteOp, WriteResult } from './repository.js';
+import type { WriteOp, WriteResult } from './repository.js';
+
+/** Commits a batch in one transaction: the repository itself, or the writer thread in front of it. */
+export interface Committer {
+  commit(ops: readonly WriteOp[], now: number, cutoff: number): Promise<WriteResult[]>;
+}
 
 interface Pending {
   op: WriteOp;
@@ -22,7 +27,7 @@ export class WriteQueue {
   private idle: (() => void)[] = [];
 
   constructor(
-    private readonly repository: MessagesRepository,
+    private readonly committer: Committer,
     private readonly clock: Clock,
     private readonly ttlMs: number,
     private readonly maxDepth: number,
@@ -63,7 +68,7 @@ export class WriteQueue {
   private async commit(batch: Pending[]): Promise<void> {
     const now = this.clock.now();
     try {
-      const results = await this.repository.commit(
+      const results = await this.committer.commit(
         batch.map((p) => p.op),
         now,
         now - this.ttlMs,

@@ -25,12 +25,7 @@ const INT8_OID = 20;
  */
 export function connect(database: Config['database']): Db {
   if (database.kind === 'sqlite') {
-    if (database.file !== ':memory:') mkdirSync(dirname(database.file), { recursive: true });
-    const sqlite = new SQLite(database.file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
+    const sqlite = openSqlite(database.file);
     const kysely = new Kysely<Database>({
       dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     });
@@ -52,6 +47,23 @@ export function connect(database: Config['database']): Db {
   pool.on('error', () => undefined);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return wrap(kysely, 'postgres');
+}
+
+/**
+ * One connection to a SQLite file, set up as every connection to it must be. Several may be open
+ * at once (the message writer has its own): WAL lets them read while one writes, and a writer
+ * that finds the file locked waits up to `busy_timeout`.
+ */
+export function openSqlite(file: string): SQLite.Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  // 64 MiB of page cache instead of 2 MiB: a batch touches pages all over the message indexes.
+  sqlite.pragma('cache_size = -65536');
+  return sqlite;
 }
 
 function wrap(kysely: Kysely<Database>, dialect: Dialect): Db {

@@ -15,6 +15,10 @@ export function withStatementCache(database: SqliteDatabase, limit = 500): Kysel
       database.close();
     },
     prepare: (sql: string) => {
+      // Every transaction takes the write lock up front. Another connection to the same file (the
+      // message writer's) may commit between a deferred transaction's first read and its first
+      // write, which fails at once with SQLITE_BUSY; an immediate one waits its turn instead.
+      if (sql === 'begin') sql = 'begin immediate';
       let statement = statements.get(sql);
       if (!statement) {
         if (statements.size >= limit) statements.clear();
