@@ -81,8 +81,8 @@ describe('CursorBook', () => {
     await book.flush();
     expect(storage.written).toEqual([
       [
-        { kind: 'ack', chatId: CHAT, userId: 'bob', seq: 5 },
-        { kind: 'read', chatId: CHAT, userId: 'bob', seq: 4 },
+        { kind: 'ack', chatId: CHAT, userId: 'bob', seq: 5, fromSeq: 0 },
+        { kind: 'read', chatId: CHAT, userId: 'bob', seq: 4, fromSeq: 0 },
       ],
     ]);
     expect(book.pending).toBe(0);
@@ -97,7 +97,9 @@ describe('CursorBook', () => {
     await book.flush();
     expect(book.pending).toBe(1);
     await book.flush();
-    expect(storage.written).toEqual([[{ kind: 'ack', chatId: CHAT, userId: 'bob', seq: 3 }]]);
+    expect(storage.written).toEqual([
+      [{ kind: 'ack', chatId: CHAT, userId: 'bob', seq: 3, fromSeq: 0 }],
+    ]);
   });
 
   it('writes a move made during a flush at the next one, and flushes do not overlap', async () => {
@@ -107,7 +109,10 @@ describe('CursorBook', () => {
     await book.mark('ack', CHAT, 'bob', 7, LIVE);
     const second = book.flush();
     await Promise.all([first, second]);
-    expect(storage.written.map((batch) => batch.map((w) => w.seq))).toEqual([[3], [7]]);
+    expect(storage.written.map((batch) => batch.map((w) => [w.fromSeq, w.seq]))).toEqual([
+      [[0, 3]],
+      [[3, 7]],
+    ]);
   });
 
   it('asks storage again for a seq beyond what it has seen, and learns from noted messages', async () => {
@@ -132,8 +137,8 @@ describe('CursorBook', () => {
     await book.mark('read', CHAT, 'bob', 15, LIVE); // reloads the chat
     await book.flush();
     expect(storage.written[0]).toEqual([
-      { kind: 'ack', chatId: CHAT, userId: 'bob', seq: 9 },
-      { kind: 'read', chatId: CHAT, userId: 'bob', seq: 15 },
+      { kind: 'ack', chatId: CHAT, userId: 'bob', seq: 9, fromSeq: 0 },
+      { kind: 'read', chatId: CHAT, userId: 'bob', seq: 15, fromSeq: 0 },
     ]);
   });
 

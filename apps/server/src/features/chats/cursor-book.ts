@@ -9,12 +9,13 @@ export interface CursorState {
   members: { userId: string; ackedSeq: number; readSeq: number }[];
 }
 
-/** One cursor to persist: the member's highest seq of that kind. */
+/** One cursor to persist: the member's highest seq of that kind, and what storage held before. */
 export interface CursorWrite {
   kind: CursorKind;
   chatId: string;
   userId: string;
   seq: number;
+  fromSeq: number;
 }
 
 export interface CursorStorage {
@@ -43,6 +44,8 @@ interface Entry {
 
 /** Clean entries untouched this long are dropped; storage holds what they knew. */
 const IDLE_MS = 60_000;
+/** Cursor writes handed to storage at a time. */
+const WRITE_SLICE = 128;
 /** Above this many cached chats, clean entries go at the next flush whatever their age. */
 const MAX_ENTRIES = 100_000;
 
@@ -131,19 +134,24 @@ export class CursorBook {
       for (const member of this.entries.get(chatId)?.members ?? []) {
         for (const kind of ['ack', 'read'] as const) {
           const seq = member[kind];
-          if (seq > stored(member, kind)) {
-            batch.push({ write: { kind, chatId, userId: member.userId, seq }, member });
+          const fromSeq = stored(member, kind);
+          if (seq > fromSeq) {
+            batch.push({ write: { kind, chatId, userId: member.userId, seq, fromSeq }, member });
           }
         }
       }
     }
     this.dirty.clear();
-    const writes = batch.map((b) => b.write);
-    const done = await this.storage.persist(writes).catch(() => writes.map(() => false));
-    for (const [i, { write, member }] of batch.entries()) {
-      if (done[i]) setStored(member, write.kind, write.seq);
-      // Failed, or moved again meanwhile: it stays for the next flush.
-      if (member[write.kind] > stored(member, write.kind)) this.dirty.add(write.chatId);
+    // In slices, so that sends queued meanwhile commit between them instead of waiting for all.
+    for (let start = 0; start < batch.length; start += WRITE_SLICE) {
+      const slice = batch.slice(start, start + WRITE_SLICE);
+      const writes = slice.map((b) => b.write);
+      const done = await this.storage.persist(writes).catch(() => writes.map(() => false));
+      for (const [i, { write, member }] of slice.entries()) {
+        if (done[i]) setStored(member, write.kind, write.seq);
+        // Failed, or moved again meanwhile: it stays for the next flush.
+        if (member[write.kind] > stored(member, write.kind)) this.dirty.add(write.chatId);
+      }
     }
     this.evict();
   }

@@ -99,24 +99,20 @@ export function messageQueries() {
     );
 
   /**
-   * Deletes the payloads that the recipient of each listed chat has acknowledged. In a 1:1 chat the
-   * recipient of a message is the one member who did not send it.
+   * Deletes the payloads a recipient has just acknowledged: those after `fromSeq` up to `toSeq`
+   * that someone else sent. In a 1:1 chat the recipient of a message is the one member who did not
+   * send it, so that member's ack is the last one the payload waits for.
    */
   const deleteDelivered = new PreparedQuery(
-    (db: Kysely<Database>, ...chatIds: string[]) =>
+    (db: Kysely<Database>, chatId: string, fromSeq: number, toSeq: number, recipientId: string) =>
       db
         .updateTable('messages')
         .set({ ciphertext: sql<null>`NULL` })
-        .where('ciphertext', 'is not', null)
-        .where('chat_id', 'in', chatIds)
-        .where('seq', '<=', (eb) =>
-          eb
-            .selectFrom('chat_members as m')
-            .select('m.acked_seq')
-            .whereRef('m.chat_id', '=', 'messages.chat_id')
-            .whereRef('m.user_id', '<>', 'messages.sender_id'),
-        ),
-    (...chatIds) => String(chatIds.length),
+        .where('chat_id', '=', chatId)
+        .where('seq', '>', fromSeq)
+        .where('seq', '<=', toSeq)
+        .where('sender_id', '<>', recipientId)
+        .where('ciphertext', 'is not', null),
   );
 
   const messagesAfter = new PreparedQuery(

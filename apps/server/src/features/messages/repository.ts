@@ -16,6 +16,11 @@ export interface CursorOp {
   chatId: string;
   userId: string;
   seq: number;
+  /**
+   * Where the cursor stood as the writer last knew it (never ahead of storage). The payloads
+   * acknowledged after it are deleted; without it, the whole chat is looked through.
+   */
+  fromSeq?: number;
 }
 
 export type WriteOp = SendOp | CursorOp;
@@ -202,10 +207,10 @@ export class MessagesRepository {
       if (!entry) highest.set(key, { op, indexes: [i] });
       else {
         entry.indexes.push(i);
-        if (op.seq > entry.op.seq) entry.op = op;
+        const fromSeq = Math.min(entry.op.fromSeq ?? 0, op.fromSeq ?? 0);
+        entry.op = { ...(op.seq > entry.op.seq ? op : entry.op), fromSeq };
       }
     }
-    const acked = new Set<string>();
     for (const { op, indexes } of highest.values()) {
       const { seq, chatId, userId } = op;
       const moved =
@@ -221,16 +226,11 @@ export class MessagesRepository {
             cutoff,
           )
         ).rows.length > 0;
-      if (moved && op.kind === 'ack') acked.add(chatId);
+      // Mailbox: a payload goes once its recipient acknowledged it.
+      if (moved && op.kind === 'ack') {
+        await this.queries.deleteDelivered.execute(trx, chatId, op.fromSeq ?? 0, seq, userId);
+      }
       for (const i of indexes) results[i] = { ok: true, kind: op.kind, moved, seq };
-    }
-    // Mailbox: a payload goes once its recipient acknowledged it, in one statement per batch.
-    const chatIds = [...acked];
-    for (let start = 0; start < chatIds.length; start += INSERT_CHUNK) {
-      await this.queries.deleteDelivered.execute(
-        trx,
-        ...chatIds.slice(start, start + INSERT_CHUNK),
-      );
     }
   }
 }

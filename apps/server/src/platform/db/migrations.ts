@@ -95,6 +95,40 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0003_messages_by_chat': {
+      async up(db: Kysely<unknown>) {
+        // Purges now name the acknowledged range of seqs, so the partial index has no reader left.
+        await db.schema.dropIndex('messages_undelivered').execute();
+        if (dialect !== 'sqlite') return; // PostgreSQL keeps its heap and (chat_id, seq) key.
+        // On SQLite the rows move into their (chat_id, seq) key: one B-tree fewer per message
+        // written, and a chat's messages sit together for catch-up and purges.
+        await db.schema
+          .createTable('messages_by_chat')
+          .addColumn('chat_id', 'text', (c) =>
+            c.notNull().references('chats.id').onDelete('cascade'),
+          )
+          .addColumn('seq', 'bigint', (c) => c.notNull())
+          .addColumn('sender_id', 'text', (c) => c.notNull())
+          .addColumn('client_message_id', 'text', (c) => c.notNull())
+          .addColumn('ciphertext', 'blob')
+          .addColumn('sent_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('messages_pk', ['chat_id', 'seq'])
+          .modifyEnd(sql`without rowid`)
+          .execute();
+        await sql`insert into messages_by_chat
+          select chat_id, seq, sender_id, client_message_id, ciphertext, sent_at from messages`.execute(
+          db,
+        );
+        await db.schema.dropTable('messages').execute();
+        await db.schema.alterTable('messages_by_chat').renameTo('messages').execute();
+        await db.schema
+          .createIndex('messages_idempotency')
+          .unique()
+          .on('messages')
+          .columns(['client_message_id', 'chat_id', 'sender_id'])
+          .execute();
+      },
+    },
   };
 }
 
@@ -107,8 +141,19 @@ class StaticProvider implements MigrationProvider {
 
 /** Brings the schema up to the latest migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  await migrateTo(db, dialect);
+}
+
+/** Brings the schema up to `target` (default: the latest), for tests of a migration's effect. */
+export async function migrateTo(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  target?: string,
+): Promise<void> {
   const migrator = new Migrator({ db, provider: new StaticProvider(dialect) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (target === undefined
+    ? migrator.migrateToLatest()
+    : migrator.migrateTo(target));
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Migration ${failed} failed`, { cause: error });
