@@ -55,6 +55,7 @@ describe('CursorBook', () => {
     expect(await book.mark('ack', CHAT, 'alice', 5, LIVE)).toEqual({
       ok: true,
       moved: true,
+      news: true,
       memberIds: ['alice', 'bob'],
     });
     expect(await book.mark('ack', CHAT, 'alice', 5, LIVE)).toMatchObject({ moved: false });
@@ -140,6 +141,29 @@ describe('CursorBook', () => {
       { kind: 'ack', chatId: CHAT, userId: 'bob', seq: 9, fromSeq: 0 },
       { kind: 'read', chatId: CHAT, userId: 'bob', seq: 15, fromSeq: 0 },
     ]);
+  });
+
+  it('announces a move only when it passes a message someone else wrote', async () => {
+    const { book } = setup(10);
+    await book.mark('ack', CHAT, 'bob', 10, LIVE); // loads; who wrote 1…10 is unknown
+    book.noteMessages(CHAT, 11, 2000, 'bob');
+    book.noteMessages(CHAT, 12, 2000, 'bob');
+    book.noteMessages(CHAT, 12, 2000); // the same message again, from the bus: no news
+    // Bob's own messages: stored, not announced.
+    expect(await book.mark('ack', CHAT, 'bob', 12, LIVE)).toMatchObject({
+      moved: true,
+      news: false,
+    });
+    // Alice passes Bob's messages: he wants to know.
+    expect(await book.mark('read', CHAT, 'alice', 11, LIVE)).toMatchObject({ news: true });
+    book.noteMessages(CHAT, 13, 2000, 'alice');
+    expect(await book.mark('read', CHAT, 'alice', 13, LIVE)).toMatchObject({ news: true });
+    expect(await book.mark('ack', CHAT, 'bob', 13, LIVE)).toMatchObject({ news: true });
+    // A message from another node, author unknown: announced to be safe.
+    book.noteMessages(CHAT, 14);
+    expect(await book.mark('ack', CHAT, 'bob', 14, LIVE)).toMatchObject({ news: true });
+    book.noteMessages(CHAT, 15, 2000, 'bob');
+    expect(await book.mark('ack', CHAT, 'bob', 15, LIVE)).toMatchObject({ news: false });
   });
 
   it('forgets a closed chat: nothing of it is written', async () => {

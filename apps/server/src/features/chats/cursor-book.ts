@@ -25,7 +25,13 @@ export interface CursorStorage {
   persist(writes: readonly CursorWrite[]): Promise<boolean[]>;
 }
 
-export type MarkResult = { ok: false } | { ok: true; moved: boolean; memberIds: readonly string[] };
+/**
+ * `news`: the move passed a message someone else wrote, so the receipt tells them something. A
+ * cursor passing only the mover's own messages (the SDK acks its own sends) is stored but not
+ * announced.
+ */
+export type MarkResult =
+  { ok: false } | { ok: true; moved: boolean; news: boolean; memberIds: readonly string[] };
 
 interface Member {
   userId: string;
@@ -37,6 +43,9 @@ interface Member {
 
 interface Entry {
   lastSeq: number;
+  /** The highest seq each member wrote, known exactly for the seqs after `authorsFrom`. */
+  authors: Map<string, number>;
+  authorsFrom: number;
   lastActivityAt: number;
   members: Member[];
   touchedAt: number;
@@ -91,17 +100,28 @@ export class CursorBook {
     if (!entry || !member || entry.lastActivityAt <= cutoff) return { ok: false };
     entry.touchedAt = performance.now();
     const memberIds = entry.members.map((m) => m.userId);
-    if (seq <= member[kind] || seq > entry.lastSeq) return { ok: true, moved: false, memberIds };
+    const from = member[kind];
+    if (seq <= from || seq > entry.lastSeq) {
+      return { ok: true, moved: false, news: false, memberIds };
+    }
     member[kind] = seq;
     this.dirty.add(chatId);
-    return { ok: true, moved: true, memberIds };
+    const news =
+      from < entry.authorsFrom ||
+      entry.members.some((m) => m.userId !== userId && (entry.authors.get(m.userId) ?? 0) > from);
+    return { ok: true, moved: true, news, memberIds };
   }
 
-  /** Messages up to `seq` exist in the chat (committed here or on another node). */
-  noteMessages(chatId: string, seq: number, at?: number): void {
+  /**
+   * Message `seq` exists in the chat, written by `authorId` if known (committed here or on
+   * another node). Messages committed here are noted in seq order.
+   */
+  noteMessages(chatId: string, seq: number, at?: number, authorId?: string): void {
     const entry = this.entries.get(chatId);
-    if (!entry) return;
-    entry.lastSeq = Math.max(entry.lastSeq, seq);
+    if (!entry || seq <= entry.lastSeq) return;
+    if (authorId !== undefined && seq === entry.lastSeq + 1) entry.authors.set(authorId, seq);
+    else entry.authorsFrom = seq; // a gap or an unknown author: who wrote up to here is unknown
+    entry.lastSeq = seq;
     if (at !== undefined) entry.lastActivityAt = Math.max(entry.lastActivityAt, at);
   }
 
@@ -195,8 +215,12 @@ export class CursorBook {
         storedRead: Math.max(m.readSeq, mine?.storedRead ?? 0),
       };
     });
+    const lastSeq = Math.max(state.lastSeq, cached?.lastSeq ?? 0);
     const entry: Entry = {
-      lastSeq: Math.max(state.lastSeq, cached?.lastSeq ?? 0),
+      lastSeq,
+      authors: cached?.authors ?? new Map(),
+      // Storage does not say who wrote what: authors are known only from here on.
+      authorsFrom: cached && cached.lastSeq >= state.lastSeq ? cached.authorsFrom : lastSeq,
       lastActivityAt: Math.max(state.lastActivityAt, cached?.lastActivityAt ?? 0),
       members,
       touchedAt: performance.now(),

@@ -33,7 +33,7 @@ export class MessagingService {
     if (result.kind !== 'send') throw new AppError('internal_error');
     from.ownSend(frame.chatId, result.seq);
     if (!result.duplicate) {
-      this.cursors.noteMessages(frame.chatId, result.seq, result.sentAt);
+      this.cursors.noteMessages(frame.chatId, result.seq, result.sentAt, from.userId);
       const memberIds = await this.chats.memberIds(frame.chatId);
       const message = {
         seq: result.seq,
@@ -68,8 +68,8 @@ export class MessagingService {
   }
 
   /**
-   * Moves the user's delivered (`ack`) or read cursor and tells the peer when it moved. The move
-   * is soft state until the cursor book's next flush (see CursorBook).
+   * Moves the user's delivered (`ack`) or read cursor and tells the peer when it passed one of
+   * the peer's messages. The move is soft state until the cursor book's next flush (CursorBook).
    */
   async markCursor(
     userId: string,
@@ -79,7 +79,7 @@ export class MessagingService {
   ): Promise<void> {
     const result = await this.cursors.mark(kind, chatId, userId, seq, this.chats.cutoff());
     if (!result.ok) throw new AppError('chat_not_found');
-    if (!result.moved) return;
+    if (!result.news) return;
     this.bus.publish({
       kind: 'receipt',
       chatId,
