@@ -35,7 +35,6 @@ import type { Logger } from './platform/logger.js';
 import { Metrics } from './platform/metrics.js';
 import { limiterFactory } from './platform/rate-limit.js';
 
-const MAX_WRITE_QUEUE = 50_000;
 /** How often delivered and read cursors moved in memory are written to storage. */
 const CURSOR_FLUSH_MS = 1000;
 
@@ -107,7 +106,7 @@ export async function buildApp({
     writer ?? messages,
     clock,
     config.chatTtlMs,
-    MAX_WRITE_QUEUE,
+    config.limits.writeQueue,
     logger,
   );
   const chatsRepository = new ChatsRepository(db.kysely);
@@ -184,6 +183,7 @@ export async function buildApp({
     chats,
     messages,
     messaging,
+    writes,
     metrics,
     limits: config.limits,
     clock,

@@ -33,6 +33,11 @@ export class Metrics {
     help: 'Times a socket went over its frame budget and was not read until back in credit.',
     registers: [this.registry],
   });
+  readonly heldForQueue = new Counter({
+    name: 'knock_ws_held_for_queue_total',
+    help: 'Times a socket was not read because the write queue was past half its capacity.',
+    registers: [this.registry],
+  });
   readonly refusedUpgrades = new Counter({
     name: 'knock_ws_refused_total',
     help: 'WebSocket upgrades refused, by reason.',

@@ -25,6 +25,9 @@ export class WriteQueue {
   private queue: Pending[] = [];
   private flushing = false;
   private idle: (() => void)[] = [];
+  private relieved: (() => void)[] = [];
+  /** Frames read from sockets and not yet handled: writes that may be on their way. */
+  private reserved = 0;
 
   constructor(
     private readonly committer: Committer,
@@ -36,6 +39,37 @@ export class WriteQueue {
 
   get depth(): number {
     return this.queue.length;
+  }
+
+  /**
+   * Past half its capacity (counting frames on their way, see `reserve`) the queue asks its
+   * producers to stop reading (see ReadGate) until it is back under a quarter, so that load turns
+   * into backpressure long before sends are refused.
+   */
+  get congested(): boolean {
+    return this.queue.length + this.reserved >= this.maxDepth / 2;
+  }
+
+  /**
+   * Counts a frame just read as a possible write until the returned function is called. A socket
+   * hands over a whole chunk of frames before any of them reaches the queue; counting them at once
+   * lets the next frame already see the congestion they will cause.
+   */
+  reserve(): () => void {
+    this.reserved++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.reserved--;
+      this.relieve();
+    };
+  }
+
+  /** Resolves once the queue is back under a quarter of its capacity. */
+  relief(): Promise<void> {
+    if (this.relaxed()) return Promise.resolve();
+    return new Promise((resolve) => this.relieved.push(resolve));
   }
 
   /** Queues a write; rejects with `slow_down` when the queue is full (load shedding). */
@@ -60,9 +94,21 @@ export class WriteQueue {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       await this.commit(batch);
+      if (this.queue.length < this.maxDepth / 4)
+        for (const resolve of this.relieved.splice(0)) resolve();
     }
     this.flushing = false;
     for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  private relaxed(): boolean {
+    return this.queue.length + this.reserved < this.maxDepth / 4;
+  }
+
+  private relieve(): void {
+    if (this.relieved.length > 0 && this.relaxed()) {
+      for (const resolve of this.relieved.splice(0)) resolve();
+    }
   }
 
   private async commit(batch: Pending[]): Promise<void> {

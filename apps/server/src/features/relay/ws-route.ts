@@ -12,9 +12,11 @@ import type { Metrics } from '../../platform/metrics.js';
 import type { ChatsService } from '../chats/service.js';
 import type { MessagesRepository } from '../messages/repository.js';
 import type { MessagingService } from '../messages/service.js';
+import type { WriteQueue } from '../messages/write-queue.js';
 import { Connection } from './connection.js';
 import { FrameBudget } from './frame-budget.js';
 import type { Hub } from './hub.js';
+import { ReadGate } from './read-gate.js';
 import type { UpgradeGuard } from './upgrade-guard.js';
 
 /** Bad frames a socket may send before it is closed. */
@@ -26,6 +28,7 @@ export interface WsRouteDeps {
   chats: ChatsService;
   messages: MessagesRepository;
   messaging: MessagingService;
+  writes: WriteQueue;
   metrics: Metrics;
   limits: Limits;
   clock: Clock;
@@ -67,19 +70,20 @@ export function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): void {
     });
 
     const budget = new FrameBudget(deps.limits.framesPerSecond, performance.now());
+    const gate = new ReadGate(socket);
     let badFrames = 0;
-    let paused = false;
     socket.on('message', (data: RawData, isBinary: boolean) => {
       if (!connection.isOpen) return; // closed for overload: the client resends in order
       const wait = budget.spend(performance.now());
-      if (wait > 0 && !paused) {
-        paused = true;
+      if (wait > 0 && !gate.isHeld('budget')) {
         deps.metrics.throttled.inc();
-        socket.pause();
-        setTimeout(() => {
-          paused = false;
-          socket.resume();
-        }, wait).unref();
+        gate.hold('budget');
+        setTimeout(() => gate.release('budget'), wait).unref();
+      }
+      if (deps.writes.congested && !gate.isHeld('queue')) {
+        deps.metrics.heldForQueue.inc();
+        gate.hold('queue');
+        void deps.writes.relief().then(() => gate.release('queue'));
       }
       const parsed = isBinary ? undefined : parseClientFrame(rawText(data));
       if (!parsed?.ok) {
@@ -87,10 +91,13 @@ export function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): void {
         return connection.sendError('invalid_frame');
       }
       // If loading the chats failed the socket is already closing: the frame is moot.
-      ready.then(
-        () => handle(deps, connection, socket, parsed.value),
-        () => undefined,
-      );
+      const handled = deps.writes.reserve();
+      void ready
+        .then(
+          () => handle(deps, connection, socket, parsed.value),
+          () => undefined,
+        )
+        .finally(handled);
     });
   });
 }
