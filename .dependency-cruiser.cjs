@@ -18,6 +18,12 @@ module.exports = {
       to: { path: '^(packages|apps)/(?!protocol/)|@knock/(?!protocol)' },
     },
     {
+      name: 'crypto-stands-alone',
+      severity: 'error',
+      from: { path: '^packages/crypto/' },
+      to: { path: '^(packages|apps)/(?!crypto/)|@knock/(?!crypto)' },
+    },
+    {
       name: 'server-does-not-use-the-sdk',
       severity: 'error',
       from: { path: '^apps/server/' },

@@ -8,7 +8,7 @@ export default defineConfig({
     // Tests run against the sources of sibling workspaces, not their build output.
     alias: [
       {
-        find: /^@knock\/(protocol|client)\/(.*)$/,
+        find: /^@knock\/(protocol|crypto|client)\/(.*)$/,
         replacement: `${root}packages/$1/src/$2.ts`,
       },
       { find: /^@knock\/server\/(.*)$/, replacement: `${root}apps/server/src/$1.ts` },
