@@ -15,6 +15,9 @@ import { registerChatRoutes } from './features/chats/routes.js';
 import { ChatsService } from './features/chats/service.js';
 import { Sweeper } from './features/expiry/sweeper.js';
 import { registerHealthRoutes } from './features/health/routes.js';
+import { KeysRepository } from './features/keys/repository.js';
+import { registerKeyRoutes } from './features/keys/routes.js';
+import { KeysService } from './features/keys/service.js';
 import { MessagesRepository } from './features/messages/repository.js';
 import { MessagingService } from './features/messages/service.js';
 import { WriteQueue } from './features/messages/write-queue.js';
@@ -136,6 +139,18 @@ export async function buildApp({
   const stopCursorFlush = cursors.flushEvery(CURSOR_FLUSH_MS, (error) =>
     logger.error({ err: error }, 'cursor flush failed'),
   );
+  const keys = new KeysService(
+    new KeysRepository(db.kysely, db.dialect),
+    accounts,
+    chats,
+    bus,
+    clock,
+    limiter({
+      name: 'bundles-user',
+      points: config.limits.bundlesPerUserPerHour,
+      durationSeconds: 3600,
+    }),
+  );
   const sweeper = new Sweeper(chats, auth, config.sweepIntervalMs, logger);
 
   const fastify = Fastify({
@@ -165,6 +180,7 @@ export async function buildApp({
   registerAccountRoutes(fastify, accounts);
   registerAuthRoutes(fastify, { accounts, auth, httpAuth, secure });
   registerChatRoutes(fastify, chats, httpAuth);
+  registerKeyRoutes(fastify, keys, httpAuth);
   const guard = new UpgradeGuard(
     config.limits,
     limiter({

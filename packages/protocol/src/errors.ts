@@ -49,6 +49,21 @@ export const errorCatalogue = {
     close: 4404,
     message: 'That chat does not exist or has expired.',
   },
+  no_keys: {
+    status: 404,
+    close: 4404,
+    message: 'That user has not set up end-to-end encryption yet.',
+  },
+  identity_required: {
+    status: 409,
+    close: 4409,
+    message: 'Publish an identity key before uploading prekeys.',
+  },
+  too_many_prekeys: {
+    status: 400,
+    close: 4400,
+    message: 'Too many one-time prekeys: the server keeps at most 200 of each kind.',
+  },
   cannot_chat_with_self: {
     status: 400,
     close: 4400,

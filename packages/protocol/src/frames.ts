@@ -93,6 +93,23 @@ export const ChatClosedFrame = v.object({
   reason: v.picklist(['expired']),
 });
 
+/** Your one-time prekeys are running low: upload more (`POST /api/keys/prekeys`). */
+export const KeysLowFrame = v.object({
+  type: v.literal('keys_low'),
+  oneTimePrekeys: v.number(),
+  kemOneTimePrekeys: v.number(),
+});
+
+/**
+ * A user you share a chat with published a different identity key (a new device, or a reset).
+ * Clients stop that chat until their user has seen and accepted the change.
+ */
+export const IdentityChangedFrame = v.object({
+  type: v.literal('identity_changed'),
+  userId: Id,
+  identityVersion: v.number(),
+});
+
 /** A frame failed. `ref` names what failed: the `clientMessageId` of a send, or the `chatId`. */
 export const ErrorFrame = v.object({
   type: v.literal('error'),
@@ -109,6 +126,8 @@ export const ServerFrame = v.variant('type', [
   PeerTypingFrame,
   ChatFrame,
   ChatClosedFrame,
+  KeysLowFrame,
+  IdentityChangedFrame,
   ErrorFrame,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;

@@ -40,6 +40,8 @@ export interface Limits {
   readonly framesPerSecond: number;
   /** Bytes queued to a slow socket before the server stops pushing to it and pages from storage. */
   readonly socketBufferBytes: number;
+  /** Prekey bundles one user may fetch per hour (each uses up someone's one-time prekeys). */
+  readonly bundlesPerUserPerHour: number;
   /** Writes the node's queue holds; past half of it sockets are not read, at all of it sends fail. */
   readonly writeQueue: number;
 }
@@ -148,6 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
       framesPerSecond: integer(env, 'KNOCK_LIMIT_FRAMES_PER_SECOND', 200, 1, 1_000_000),
       socketBufferBytes: integer(env, 'KNOCK_SOCKET_BUFFER_BYTES', 1_048_576, 65_536, 1 << 30),
       writeQueue: integer(env, 'KNOCK_LIMIT_WRITE_QUEUE', 50_000, 100, 10_000_000),
+      bundlesPerUserPerHour: integer(env, 'KNOCK_LIMIT_BUNDLES_PER_USER_HOUR', 100, 1, 1_000_000),
     },
     testMode: env['KNOCK_TEST_MODE'] === '1',
   };

@@ -127,6 +127,19 @@ export class ChatsRepository {
     };
   }
 
+  /** Everyone who shares a chat with the user. */
+  async peerIds(userId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('chat_members as me')
+      .innerJoin('chat_members as peer', 'peer.chat_id', 'me.chat_id')
+      .select('peer.user_id')
+      .distinct()
+      .where('me.user_id', '=', userId)
+      .where('peer.user_id', '<>', userId)
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
   async memberIds(chatId: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('chat_members')

@@ -64,6 +64,11 @@ export class ChatsService {
     return this.repository.memberships(userId, this.cutoff());
   }
 
+  /** Everyone who shares a chat with the user. */
+  peerIds(userId: string): Promise<string[]> {
+    return this.repository.peerIds(userId);
+  }
+
   /** The chat's members (empty when it does not exist). */
   async memberIds(chatId: string): Promise<readonly string[]> {
     const cached = this.members.get(chatId);

@@ -15,6 +15,18 @@ export const RelayEvent = v.variant('kind', [
   v.object({ kind: v.literal('typing'), ...ChatRef, userId: v.string(), typing: v.boolean() }),
   v.object({ kind: v.literal('chat_created'), ...ChatRef }),
   v.object({ kind: v.literal('chat_closed'), ...ChatRef, reason: v.picklist(['expired']) }),
+  v.object({
+    kind: v.literal('identity_changed'),
+    memberIds: v.array(v.string()),
+    userId: v.string(),
+    identityVersion: v.number(),
+  }),
+  v.object({
+    kind: v.literal('keys_low'),
+    userId: v.string(),
+    oneTimePrekeys: v.number(),
+    kemOneTimePrekeys: v.number(),
+  }),
 ]);
 export type RelayEvent = v.InferOutput<typeof RelayEvent>;
 

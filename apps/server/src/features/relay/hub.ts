@@ -78,6 +78,25 @@ export class Hub {
       case 'chat_created':
         for (const c of this.connectionsOf(event.memberIds)) this.announce(c, event.chatId);
         return;
+      case 'identity_changed':
+        for (const c of this.connectionsOf(event.memberIds)) {
+          if (c.userId === event.userId) continue;
+          c.send({
+            type: 'identity_changed',
+            userId: event.userId,
+            identityVersion: event.identityVersion,
+          });
+        }
+        return;
+      case 'keys_low':
+        for (const c of this.connectionsOf([event.userId])) {
+          c.send({
+            type: 'keys_low',
+            oneTimePrekeys: event.oneTimePrekeys,
+            kemOneTimePrekeys: event.kemOneTimePrekeys,
+          });
+        }
+        return;
       case 'chat_closed':
         for (const c of this.connectionsOf(event.memberIds)) {
           if (!c.hasChat(event.chatId)) continue;

@@ -1,4 +1,11 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Migrator,
+  sql,
+  type ColumnDefinitionBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
 import type { Dialect } from './connect.js';
 import type { Database } from './schema.js';
 
@@ -126,6 +133,46 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .unique()
           .on('messages')
           .columns(['client_message_id', 'chat_id', 'sender_id'])
+          .execute();
+      },
+    },
+    '0004_key_directory': {
+      async up(db: Kysely<unknown>) {
+        const owner = (c: ColumnDefinitionBuilder) =>
+          c.notNull().references('users.id').onDelete('cascade');
+        await db.schema
+          .createTable('identity_keys')
+          .addColumn('user_id', 'text', (c) => owner(c).primaryKey())
+          .addColumn('signing_key', 'text', (c) => c.notNull())
+          .addColumn('dh_key', 'text', (c) => c.notNull())
+          .addColumn('signature', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('signed_prekeys')
+          .addColumn('user_id', 'text', (c) => owner(c).primaryKey())
+          .addColumn('key_id', 'bigint', (c) => c.notNull())
+          .addColumn('public_key', 'text', (c) => c.notNull())
+          .addColumn('signature', 'text', (c) => c.notNull())
+          .addColumn('uploaded_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('kem_prekeys')
+          .addColumn('user_id', 'text', owner)
+          .addColumn('key_id', 'bigint', (c) => c.notNull())
+          .addColumn('last_resort', 'integer', (c) => c.notNull())
+          .addColumn('public_key', 'text', (c) => c.notNull())
+          .addColumn('signature', 'text', (c) => c.notNull())
+          .addColumn('uploaded_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('kem_prekeys_pk', ['user_id', 'key_id'])
+          .execute();
+        await db.schema
+          .createTable('one_time_prekeys')
+          .addColumn('user_id', 'text', owner)
+          .addColumn('key_id', 'bigint', (c) => c.notNull())
+          .addColumn('public_key', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('one_time_prekeys_pk', ['user_id', 'key_id'])
           .execute();
       },
     },

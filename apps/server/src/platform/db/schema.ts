@@ -47,10 +47,49 @@ export interface MessagesTable {
   sent_at: number;
 }
 
+/** The key directory (features/keys). Keys are stored as the unpadded base64url they came in. */
+export interface IdentityKeysTable {
+  user_id: string;
+  signing_key: string;
+  dh_key: string;
+  signature: string;
+  /** Rises by one each time the user publishes a different identity. */
+  version: number;
+  updated_at: number;
+}
+
+export interface SignedPrekeysTable {
+  user_id: string;
+  key_id: number;
+  public_key: string;
+  signature: string;
+  uploaded_at: number;
+}
+
+export interface KemPrekeysTable {
+  user_id: string;
+  key_id: number;
+  /** 1 for the one kept when the one-time ones run out, 0 for one-time keys. */
+  last_resort: number;
+  public_key: string;
+  signature: string;
+  uploaded_at: number;
+}
+
+export interface OneTimePrekeysTable {
+  user_id: string;
+  key_id: number;
+  public_key: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   chats: ChatsTable;
   chat_members: ChatMembersTable;
   messages: MessagesTable;
+  identity_keys: IdentityKeysTable;
+  signed_prekeys: SignedPrekeysTable;
+  kem_prekeys: KemPrekeysTable;
+  one_time_prekeys: OneTimePrekeysTable;
 }
