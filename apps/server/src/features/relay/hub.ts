@@ -1,3 +1,4 @@
+import type { ServerFrame } from '@knock/protocol/frames';
 import type { Logger } from '../../platform/logger.js';
 import type { ChatsService } from '../chats/service.js';
 import type { Connection, OutgoingMessage } from './connection.js';
@@ -53,50 +54,35 @@ export class Hub {
         for (const c of this.connectionsOf(event.memberIds)) c.hint(event.chatId, event.upToSeq);
         return;
       case 'receipt':
-        for (const c of this.connectionsOf(event.memberIds)) {
-          if (c.userId === event.userId) continue;
-          c.send({
-            type: 'receipt',
-            chatId: event.chatId,
-            userId: event.userId,
-            kind: event.receipt,
-            seq: event.seq,
-          });
-        }
-        return;
+        return this.toOthers(event.memberIds, event.userId, {
+          type: 'receipt',
+          chatId: event.chatId,
+          userId: event.userId,
+          kind: event.receipt,
+          seq: event.seq,
+        });
       case 'typing':
-        for (const c of this.connectionsOf(event.memberIds)) {
-          if (c.userId === event.userId) continue;
-          c.send({
-            type: 'typing',
-            chatId: event.chatId,
-            userId: event.userId,
-            typing: event.typing,
-          });
-        }
-        return;
+        return this.toOthers(event.memberIds, event.userId, {
+          type: 'typing',
+          chatId: event.chatId,
+          userId: event.userId,
+          typing: event.typing,
+        });
       case 'chat_created':
         for (const c of this.connectionsOf(event.memberIds)) this.announce(c, event.chatId);
         return;
       case 'identity_changed':
-        for (const c of this.connectionsOf(event.memberIds)) {
-          if (c.userId === event.userId) continue;
-          c.send({
-            type: 'identity_changed',
-            userId: event.userId,
-            identityVersion: event.identityVersion,
-          });
-        }
-        return;
+        return this.toOthers(event.memberIds, event.userId, {
+          type: 'identity_changed',
+          userId: event.userId,
+          identityVersion: event.identityVersion,
+        });
       case 'keys_low':
-        for (const c of this.connectionsOf([event.userId])) {
-          c.send({
-            type: 'keys_low',
-            oneTimePrekeys: event.oneTimePrekeys,
-            kemOneTimePrekeys: event.kemOneTimePrekeys,
-          });
-        }
-        return;
+        return this.toOthers([event.userId], undefined, {
+          type: 'keys_low',
+          oneTimePrekeys: event.oneTimePrekeys,
+          kemOneTimePrekeys: event.kemOneTimePrekeys,
+        });
       case 'chat_closed':
         for (const c of this.connectionsOf(event.memberIds)) {
           if (!c.hasChat(event.chatId)) continue;
@@ -105,6 +91,15 @@ export class Hub {
         }
         return;
     }
+  }
+
+  /** Sends a frame to the connections of `userIds`, except those of `exceptUserId`. */
+  private toOthers(
+    userIds: readonly string[],
+    exceptUserId: string | undefined,
+    frame: ServerFrame,
+  ): void {
+    for (const c of this.connectionsOf(userIds)) if (c.userId !== exceptUserId) c.send(frame);
   }
 
   private announce(connection: Connection, chatId: string): void {
