@@ -89,4 +89,28 @@ describe('HttpClient', () => {
     await expect(http.getChat('../users')).rejects.toMatchObject({ code: 'chat_not_found' });
     expect(calls[0]!.url).toBe('http://x/api/chats/..%2Fusers');
   });
+
+  it('speaks the key directory: takes a bundle with POST and checks its shape', async () => {
+    const key = (bytes: number) => 'A'.repeat(Math.ceil((bytes * 4) / 3));
+    const bundle = {
+      version: 1,
+      identity: { signingKey: key(32), dhKey: key(32), signature: key(64) },
+      signedPrekey: { id: 1, publicKey: key(32), signature: key(64) },
+      kemPrekey: { id: 2, lastResort: false, publicKey: key(1184), signature: key(64) },
+      oneTimePrekey: null,
+    };
+    const { fetch, calls } = fakeFetch(200, { userId: user.id, identityVersion: 1, bundle });
+    const http = new HttpClient({ baseUrl: 'http://knock.test', fetch, token: 't' });
+    expect((await http.takeBundle('bob smith')).bundle).toEqual(bundle);
+    expect([calls[0]!.init.method, calls[0]!.url]).toEqual([
+      'POST',
+      'http://knock.test/api/users/bob%20smith/bundle',
+    ]);
+    const short = { ...bundle, signedPrekey: { ...bundle.signedPrekey, publicKey: key(31) } };
+    const bad = new HttpClient({
+      baseUrl: 'http://knock.test',
+      fetch: fakeFetch(200, { userId: user.id, identityVersion: 1, bundle: short }).fetch,
+    });
+    await expect(bad.takeBundle('bob')).rejects.toMatchObject({ code: 'invalid_response' });
+  });
 });

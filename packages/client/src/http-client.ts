@@ -15,6 +15,13 @@ import {
   SessionResponse as SessionResponseSchema,
   TokenResponse as TokenResponseSchema,
 } from '@knock/protocol/http';
+import {
+  KeyStatusResponse,
+  PrekeyBundleResponse,
+  type AddPrekeysRequest,
+  type PublishKeysRequest,
+  type RotatePrekeysRequest,
+} from '@knock/protocol/keys';
 import { CSRF_HEADER } from '@knock/protocol/limits';
 import { KnockError } from './errors.js';
 
@@ -112,6 +119,30 @@ export class HttpClient {
   async getChat(chatId: string): Promise<ChatSummary> {
     const path = `/api/chats/${encodeURIComponent(chatId)}`;
     return (await this.#request('GET', path, ChatResponse)).chat;
+  }
+
+  /** What the key directory holds for this user (identity, prekey counts). */
+  async getKeys(): Promise<KeyStatusResponse> {
+    return this.#request('GET', '/api/keys', KeyStatusResponse);
+  }
+
+  /** Publishes this device's identity and prekeys; a new identity is a key change for peers. */
+  async publishKeys(request: PublishKeysRequest): Promise<KeyStatusResponse> {
+    return this.#request('PUT', '/api/keys', KeyStatusResponse, request);
+  }
+
+  async addPrekeys(request: AddPrekeysRequest): Promise<KeyStatusResponse> {
+    return this.#request('POST', '/api/keys/prekeys', KeyStatusResponse, request);
+  }
+
+  async rotatePrekeys(request: RotatePrekeysRequest): Promise<KeyStatusResponse> {
+    return this.#request('PUT', '/api/keys/signed-prekey', KeyStatusResponse, request);
+  }
+
+  /** Takes a prekey bundle of `username` to start a session (uses up one-time prekeys). */
+  async takeBundle(username: string): Promise<PrekeyBundleResponse> {
+    const path = `/api/users/${encodeURIComponent(username)}/bundle`;
+    return this.#request('POST', path, PrekeyBundleResponse);
   }
 
   async #request<T>(
