@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBundle } from '@knock/crypto/bundle';
+import { createDeviceKeys, type DeviceKeys } from '@knock/crypto/device-keys';
+import { createIdentity } from '@knock/crypto/identity';
+import { initiateSession } from '@knock/crypto/pqxdh-initiator';
+import { encrypt } from '@knock/crypto/session';
+import { webCryptoBackend as crypto } from '@knock/crypto/webcrypto-backend';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FileKeyStore } from './file-key-store.node.js';
+import type { KeyStore } from './key-store.js';
+import { MemoryKeyStore } from './memory-key-store.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function keyFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'knock-keys-'));
+  dirs.push(dir);
+  return join(dir, 'state', 'keys.json');
+}
+
+async function deviceAndSession() {
+  const device = await createDeviceKeys(
+    crypto,
+    { oneTime: 2, kemOneTime: 1 },
+    { extractable: true },
+  );
+  const bundle = createBundle(
+    device.identity,
+    device.signedPrekey,
+    device.kemOneTimePrekeys[0] ?? device.kemLastResort,
+    device.oneTimePrekeys[0] ?? null,
+  );
+  const peer = await createIdentity(crypto, { extractable: true });
+  const session = await initiateSession(crypto, { identity: peer, bundle, extractable: true });
+  return { device, session };
+}
+
+const publicOf = (d: DeviceKeys | undefined) => ({
+  signing: d && [...d.identity.signingKey.publicKey],
+  oneTime: d?.oneTimePrekeys.map((k) => k.id),
+});
+
+describe.each([
+  ['memory', () => new MemoryKeyStore() as KeyStore],
+  ['file', () => new FileKeyStore(keyFile(), crypto) as KeyStore],
+])('%s key store', (_name, make) => {
+  it('starts empty, then keeps device keys, sessions and pins', async () => {
+    const store = make();
+    expect(await store.loadDevice()).toBeUndefined();
+    expect(await store.loadSession('bob')).toBeUndefined();
+    expect(await store.loadPin('bob')).toBeUndefined();
+
+    const { device, session } = await deviceAndSession();
+    await store.saveDevice(device);
+    expect(publicOf(await store.loadDevice())).toEqual(publicOf(device));
+
+    const fewer = { ...device, oneTimePrekeys: device.oneTimePrekeys.slice(1) };
+    await store.saveSession('bob', session, fewer);
+    expect(publicOf(await store.loadDevice()).oneTime).toEqual([2]);
+    const loaded = await store.loadSession('bob');
+    // The stored session still works: it encrypts exactly as the original does next.
+    expect(loaded?.sendCount).toBe(session.sendCount);
+    expect([...(loaded?.rootKey ?? [])]).toEqual([...session.rootKey]);
+    await expect(encrypt(crypto, loaded ?? session, new Uint8Array([1]))).resolves.toBeDefined();
+
+    const pin = { signingKey: 'k'.repeat(43), identityVersion: 2, accepted: false };
+    await store.savePin('bob', pin);
+    expect(await store.loadPin('bob')).toEqual(pin);
+
+    await store.deleteSession('bob');
+    expect(await store.loadSession('bob')).toBeUndefined();
+    await store.close();
+  });
+});
+
+describe('file key store', () => {
+  it('is private, survives a restart, and refuses a damaged file', async () => {
+    const path = keyFile();
+    const { device } = await deviceAndSession();
+    const first = new FileKeyStore(path, crypto);
+    await first.saveDevice(device);
+    await first.close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(path, '..')).mode & 0o777).toBe(0o700);
+
+    const second = new FileKeyStore(path, crypto);
+    expect(publicOf(await second.loadDevice())).toEqual(publicOf(device));
+
+    writeFileSync(path, '{"version":1,"device":{"version":1},"sessions":{},"pins":{}}');
+    await expect(second.loadDevice()).rejects.toMatchObject({ code: 'malformed' });
+    writeFileSync(path, 'not json');
+    await expect(second.loadDevice()).rejects.toThrow(/not valid JSON/);
+  });
+
+  it('refuses device keys it could not store without exporting them', async () => {
+    const sealed = await createDeviceKeys(crypto, { oneTime: 0, kemOneTime: 0 });
+    const store = new FileKeyStore(keyFile(), crypto);
+    await expect(store.saveDevice(sealed)).rejects.toMatchObject({ code: 'not_extractable' });
+  });
+});
