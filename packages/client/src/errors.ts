@@ -7,6 +7,9 @@ export const clientErrorMessages = {
   invalid_response: 'The server sent a response this client does not understand.',
   not_connected: 'The client is not connected.',
   timeout: 'The operation timed out.',
+  identity_changed:
+    "This contact's security key changed. Compare the new safety number before you continue.",
+  decrypt_failed: 'A message could not be decrypted. It was not shown.',
 } as const;
 
 export type ClientErrorCode = keyof typeof clientErrorMessages;

@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDeviceKeys, devicePublicKeys, type DeviceKeys } from '@knock/crypto/device-keys';
+import { webCryptoBackend as crypto } from '@knock/crypto/webcrypto-backend';
+import type { PrekeyBundleResponse } from '@knock/protocol/keys';
+import { afterEach, describe, expect, it } from 'vitest';
+import { E2eeCodec } from './e2ee-codec.js';
+import { FileKeyStore } from './file-key-store.node.js';
+import type { KeyStore } from './key-store.js';
+import { MemoryKeyStore } from './memory-key-store.js';
+
+const CHAT = 'CCCCCCCCCCCCCCCCCCCCCC';
+const ALICE = { id: 'AAAAAAAAAAAAAAAAAAAAAA', username: 'alice' };
+const BOB = { id: 'BBBBBBBBBBBBBBBBBBBBBB', username: 'bob' };
+const bytes = (text: string) => new TextEncoder().encode(text);
+const text = (data: Uint8Array) => new TextDecoder().decode(data);
+
+/** A key directory as the server keeps it: published keys, one-time prekeys handed out once. */
+class Directory {
+  readonly #users = new Map<string, { userId: string; version: number; keys: DeviceKeys }>();
+  swap: DeviceKeys | undefined;
+
+  publish(user: { id: string; username: string }, keys: DeviceKeys): void {
+    const version = (this.#users.get(user.username)?.version ?? 0) + 1;
+    this.#users.set(user.username, { userId: user.id, version, keys });
+  }
+
+  readonly takeBundle = (username: string): Promise<PrekeyBundleResponse> => {
+    const entry = this.#users.get(username);
+    if (!entry) return Promise.reject(new Error('no keys'));
+    const published = devicePublicKeys(this.swap ?? entry.keys);
+    const oneTimePrekey = published.oneTimePrekeys.shift() ?? null;
+    const kemPrekey = published.kemOneTimePrekeys.shift() ?? published.kemLastResort;
+    if (!this.swap && oneTimePrekey) {
+      entry.keys = {
+        ...entry.keys,
+        oneTimePrekeys: entry.keys.oneTimePrekeys.filter((k) => k.id !== oneTimePrekey.id),
+        kemOneTimePrekeys: entry.keys.kemOneTimePrekeys.filter((k) => k.id !== kemPrekey.id),
+      };
+    }
+    return Promise.resolve({
+      userId: entry.userId,
+      identityVersion: entry.version,
+      bundle: {
+        version: 1,
+        identity: published.identity,
+        signedPrekey: published.signedPrekey,
+        kemPrekey,
+        oneTimePrekey,
+      },
+    });
+  };
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function party(
+  me: typeof ALICE,
+  peer: typeof ALICE,
+  directory: Directory,
+  store: KeyStore,
+): Promise<E2eeCodec> {
+  const keys =
+    (await store.loadDevice()) ??
+    (await createDeviceKeys(crypto, { oneTime: 3, kemOneTime: 2 }, { extractable: true }));
+  await store.saveDevice(keys);
+  directory.publish(me, keys);
+  return new E2eeCodec({
+    crypto,
+    store,
+    takeBundle: directory.takeBundle,
+    peerOf: () => Promise.resolve(peer),
+    extractable: true,
+  });
+}
+
+function fileStore(): FileKeyStore {
+  const dir = mkdtempSync(join(tmpdir(), 'knock-e2ee-'));
+  dirs.push(dir);
+  return new FileKeyStore(join(dir, 'keys.json'), crypto);
+}
+
+describe('E2eeCodec', () => {
+  it('starts a session from the directory and talks both ways, across a restart', async () => {
+    const directory = new Directory();
+    const aliceStore = fileStore();
+    const alice = await party(ALICE, BOB, directory, aliceStore);
+    const bobStore = new MemoryKeyStore();
+    const bob = await party(BOB, ALICE, directory, bobStore);
+
+    const first = await alice.encode(CHAT, bytes('hello bob'));
+    expect(text(first)).not.toContain('hello');
+    expect(text(await bob.decode(CHAT, ALICE.id, first))).toBe('hello bob');
+    const reply = await bob.encode(CHAT, bytes('hi alice'));
+    expect(text(await alice.decode(CHAT, BOB.id, reply))).toBe('hi alice');
+
+    // A new codec over the same file continues the same session.
+    const restarted = await party(ALICE, BOB, directory, new FileKeyStore(aliceStore.path, crypto));
+    const later = await restarted.encode(CHAT, bytes('still me'));
+    expect(text(await bob.decode(CHAT, ALICE.id, later))).toBe('still me');
+    expect((await aliceStore.loadDevice())?.oneTimePrekeys).toHaveLength(3);
+    // Answering the initial message used up one of Bob's one-time prekeys of each kind.
+    const bobDevice = await bobStore.loadDevice();
+    expect([bobDevice?.oneTimePrekeys.length, bobDevice?.kemOneTimePrekeys.length]).toEqual([2, 1]);
+  });
+
+  it('keeps order under concurrent sends and changes nothing on a tampered message', async () => {
+    const directory = new Directory();
+    const alice = await party(ALICE, BOB, directory, new MemoryKeyStore());
+    const bob = await party(BOB, ALICE, directory, new MemoryKeyStore());
+    const sent = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => alice.encode(CHAT, bytes(`message ${n}`))),
+    );
+    const tampered = sent[0]!.slice();
+    tampered[tampered.length - 1]! ^= 1;
+    await expect(bob.decode(CHAT, ALICE.id, tampered)).rejects.toBeDefined();
+    const received = [];
+    for (const message of sent) received.push(text(await bob.decode(CHAT, ALICE.id, message)));
+    expect(received).toEqual([1, 2, 3, 4, 5].map((n) => `message ${n}`));
+    await expect(bob.decode(CHAT, ALICE.id, sent[4]!)).rejects.toMatchObject({ code: 'replay' });
+  });
+
+  it('stops at a changed identity until the user accepts it', async () => {
+    const directory = new Directory();
+    const aliceStore = new MemoryKeyStore();
+    const alice = await party(ALICE, BOB, directory, aliceStore);
+    const bob = await party(BOB, ALICE, directory, new MemoryKeyStore());
+    await bob.decode(CHAT, ALICE.id, await alice.encode(CHAT, bytes('one')));
+
+    // Bob signs in on a new device: a new identity, version 2.
+    const newBob = await party(BOB, ALICE, directory, new MemoryKeyStore());
+    await alice.identityChanged(BOB, 2);
+    await expect(alice.encode(CHAT, bytes('two'))).rejects.toMatchObject({
+      code: 'identity_changed',
+    });
+    // Nothing was encrypted for the new key before the user accepted it.
+    expect(await aliceStore.loadSession(BOB.id)).toBeUndefined();
+    await alice.acceptIdentity(BOB.id);
+    const two = await alice.encode(CHAT, bytes('two'));
+    expect(text(await newBob.decode(CHAT, ALICE.id, two))).toBe('two');
+  });
+
+  it('refuses a bundle whose identity is not the pinned one (a server swapping keys)', async () => {
+    const directory = new Directory();
+    const aliceStore = new MemoryKeyStore();
+    const alice = await party(ALICE, BOB, directory, aliceStore);
+    const bob = await party(BOB, ALICE, directory, new MemoryKeyStore());
+    await bob.decode(CHAT, ALICE.id, await alice.encode(CHAT, bytes('pinned')));
+    // Alice must fetch a bundle again (say she lost the session); the server serves its own keys.
+    await aliceStore.deleteSession(BOB.id);
+    directory.swap = await createDeviceKeys(crypto, { oneTime: 1, kemOneTime: 1 });
+    await expect(alice.encode(CHAT, bytes('secret'))).rejects.toMatchObject({
+      code: 'identity_changed',
+    });
+    expect(await aliceStore.loadSession(BOB.id)).toBeUndefined();
+    expect(await aliceStore.loadPin(BOB.id)).toMatchObject({ accepted: false });
+  });
+});
