@@ -1,0 +1,119 @@
+import type { CryptoBackend } from '@knock/crypto/backend';
+import { encodeBase64url } from '@knock/crypto/base64url';
+import {
+  addOneTimePrekeys,
+  createDeviceKeys,
+  devicePublicKeys,
+  type DeviceKeys,
+} from '@knock/crypto/device-keys';
+import {
+  MAX_PREKEYS_PER_UPLOAD,
+  PREKEY_LOW_WATER,
+  type AddPrekeysRequest,
+  type KeyStatusResponse,
+  type PublishKeysRequest,
+} from '@knock/protocol/keys';
+import type { KeyStore } from './key-store.js';
+
+/** The key directory calls this needs (`HttpClient` has them). */
+export interface KeyDirectory {
+  getKeys(): Promise<KeyStatusResponse>;
+  publishKeys(request: PublishKeysRequest): Promise<KeyStatusResponse>;
+  addPrekeys(request: AddPrekeysRequest): Promise<KeyStatusResponse>;
+}
+
+/** One-time prekeys of each kind a device keeps on the directory after a top-up. */
+const TARGET = MAX_PREKEYS_PER_UPLOAD;
+/**
+ * Private one-time prekeys of each kind the device keeps. Handed-out prekeys stay until an initial
+ * message uses them; those whose fetcher never wrote are dropped oldest first beyond this.
+ */
+const KEEP = 2 * TARGET;
+
+/** `replaced`: another device of the account published its identity since this one did. */
+export interface KeysOutcome {
+  readonly status: KeyStatusResponse;
+  readonly replaced: boolean;
+}
+
+/**
+ * Makes sure this device has keys and the directory holds them: creates them on first use and
+ * publishes them (on an account that had an identity, peers see that as a key change), and tops
+ * up one-time prekeys that ran under the low-water mark. A device whose identity was replaced by
+ * another device's (one identity per account, ADR 0008) does not take it back on its own: it
+ * reports `replaced`, and the user decides. New keys are stored before they are published, so a
+ * crash never leaves the directory with keys the device lost.
+ */
+export async function ensureKeysPublished(
+  crypto: CryptoBackend,
+  store: KeyStore,
+  directory: KeyDirectory,
+  options: { extractable: boolean; takeOver?: boolean },
+): Promise<KeysOutcome> {
+  let device = await store.loadDevice();
+  const fresh = !device;
+  if (!device) {
+    device = await createDeviceKeys(
+      crypto,
+      { oneTime: TARGET, kemOneTime: TARGET },
+      { extractable: options.extractable },
+    );
+    await store.saveDevice(device);
+  }
+  const status = await directory.getKeys();
+  if (!sameIdentity(status, device)) {
+    if (status.identity !== null && !fresh && options.takeOver !== true) {
+      return { status, replaced: true };
+    }
+    return { status: await directory.publishKeys(devicePublicKeys(device)), replaced: false };
+  }
+  return {
+    status: await topUp(crypto, store, directory, device, status, options),
+    replaced: false,
+  };
+}
+
+async function topUp(
+  crypto: CryptoBackend,
+  store: KeyStore,
+  directory: KeyDirectory,
+  device: DeviceKeys,
+  status: KeyStatusResponse,
+  options: { extractable: boolean },
+): Promise<KeyStatusResponse> {
+  const low = (n: number) => (n < PREKEY_LOW_WATER ? TARGET - n : 0);
+  const counts = { oneTime: low(status.oneTimePrekeys), kemOneTime: low(status.kemOneTimePrekeys) };
+  if (counts.oneTime === 0 && counts.kemOneTime === 0) return status;
+  const before = new Set(device.oneTimePrekeys.map((k) => k.id));
+  const kemBefore = new Set(device.kemOneTimePrekeys.map((k) => k.id));
+  const more = pruned(
+    await addOneTimePrekeys(crypto, device, counts, { extractable: options.extractable }),
+  );
+  await store.saveDevice(more);
+  const fresh = devicePublicKeys(more, {
+    oneTime: new Set(more.oneTimePrekeys.map((k) => k.id).filter((id) => !before.has(id))),
+    kemOneTime: new Set(more.kemOneTimePrekeys.map((k) => k.id).filter((id) => !kemBefore.has(id))),
+  });
+  return directory.addPrekeys({
+    oneTimePrekeys: fresh.oneTimePrekeys,
+    kemOneTimePrekeys: fresh.kemOneTimePrekeys,
+  });
+}
+
+function pruned(device: DeviceKeys): DeviceKeys {
+  return {
+    ...device,
+    oneTimePrekeys: device.oneTimePrekeys.slice(-KEEP),
+    kemOneTimePrekeys: device.kemOneTimePrekeys.slice(-KEEP),
+  };
+}
+
+function sameIdentity(status: KeyStatusResponse, device: DeviceKeys): boolean {
+  const mine = devicePublicKeys(device, { oneTime: new Set(), kemOneTime: new Set() }).identity;
+  return (
+    status.identity !== null &&
+    status.identity.signingKey === mine.signingKey &&
+    status.identity.dhKey === mine.dhKey &&
+    status.identity.signature === encodeBase64url(device.identity.signature)
+  );
+}
