@@ -1,7 +1,24 @@
 import { fileURLToPath } from 'node:url';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable as found } from './bench/src/chromium.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+const chromiumPath = CHROMIUM_PATH;
+const chromiumAvailable = found();
+
+/** The crypto suites that also run in Chromium: vectors, transcript, keys and the platform checks. */
+const chromiumSuites = [
+  'packages/crypto/src/{rfc-vectors,wycheproof,ml-kem,transcript,keys,cross-backend}.test.ts',
+  'packages/crypto/src/**/*.browser.test.ts',
+];
+
+if (!chromiumAvailable) {
+  process.stderr.write(
+    `\nChromium not found at ${chromiumPath}: the crypto suites will not run in a browser ` +
+      `(apt-get install -y chromium, or set KNOCK_CHROMIUM). With CI set this fails the run.\n\n`,
+  );
+}
 
 export default defineConfig({
   resolve: {
@@ -15,11 +32,41 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['{apps,packages,bench}/*/src/**/*.test.ts', 'bench/src/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**'],
     reporters: ['default', './scripts/count-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    pool: 'forks',
+    provide: { chromiumPath, chromiumAvailable },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['{apps,packages,bench}/*/src/**/*.test.ts', 'bench/src/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts'],
+          pool: 'forks',
+        },
+      },
+      ...(chromiumAvailable
+        ? [
+            {
+              extends: true,
+              test: {
+                name: 'chromium',
+                include: chromiumSuites,
+                exclude: ['**/node_modules/**', '**/dist/**'],
+                browser: {
+                  enabled: true,
+                  headless: true,
+                  screenshotFailures: false,
+                  provider: playwright({
+                    launchOptions: { executablePath: chromiumPath, args: CHROMIUM_ARGS },
+                  }),
+                  instances: [{ browser: 'chromium' as const }],
+                },
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeIdle, judgeLatency, judgeThroughput } from './goals.js';
+import { judgeCrypto, judgeIdle, judgeLatency, judgeThroughput } from './goals.js';
 
 describe('judgeThroughput', () => {
   it('meets the goal at 60% of the bare relay and misses below', () => {
@@ -59,5 +59,32 @@ describe('judgeIdle', () => {
     expect(judgeIdle({ requested: 2000, opened: 2000, perConnectionKiB: 5 }).comparable).toBe(
       false,
     );
+  });
+});
+
+describe('judgeCrypto', () => {
+  const figures = (...micros: number[]) => ({
+    chromiumWebCrypto: micros.map((m, i) => ({
+      pattern: i === 0 ? 'ping-pong' : 'burst',
+      micros: m,
+    })),
+    missing: undefined,
+    runs: 5,
+  });
+
+  it('needs every pattern at or under 0.5 ms per message', () => {
+    expect(judgeCrypto(figures(500, 200)).met).toBe(true);
+    expect(judgeCrypto(figures(501, 200))).toMatchObject({
+      met: false,
+      measured: 'ping-pong 501 µs, burst 200 µs (median of 5 runs)',
+    });
+  });
+
+  it('misses when Chromium was not measured, and flags fewer runs', () => {
+    expect(judgeCrypto({ chromiumWebCrypto: [], missing: 'no Chromium', runs: 5 })).toMatchObject({
+      met: false,
+      measured: 'not measured: no Chromium',
+    });
+    expect(judgeCrypto({ ...figures(100), runs: 3 }).comparable).toBe(false);
   });
 });

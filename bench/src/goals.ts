@@ -77,3 +77,31 @@ export function judgeIdle(figures: IdleFigures): Verdict {
     comparable: figures.requested >= IDLE_GOAL_CONNECTIONS,
   };
 }
+
+/** Encrypt + decrypt of one message in Chromium with the WebCrypto backend. */
+export const CRYPTO_GOAL_MICROS = 500;
+export const CRYPTO_GOAL_BYTES = 160;
+export const CRYPTO_GOAL_RUNS = 5;
+
+export interface CryptoFigures {
+  /** Median µs per message of each pattern at {@link CRYPTO_GOAL_BYTES}; empty if not measured. */
+  chromiumWebCrypto: readonly { pattern: string; micros: number }[];
+  /** Why there is no Chromium WebCrypto figure, when there is none. */
+  missing: string | undefined;
+  runs: number;
+}
+
+export function judgeCrypto(figures: CryptoFigures): Verdict {
+  const goal = `encrypt + decrypt ≤ ${CRYPTO_GOAL_MICROS / 1000} ms per ${CRYPTO_GOAL_BYTES}-byte message in Chromium (WebCrypto backend)`;
+  const measured = figures.chromiumWebCrypto.map((f) => `${f.pattern} ${f.micros.toFixed(0)} µs`);
+  return {
+    goal,
+    measured:
+      measured.length > 0
+        ? `${measured.join(', ')} (median of ${figures.runs} runs)`
+        : `not measured: ${figures.missing ?? 'no figures'}`,
+    met:
+      measured.length > 0 && figures.chromiumWebCrypto.every((f) => f.micros <= CRYPTO_GOAL_MICROS),
+    comparable: figures.runs >= CRYPTO_GOAL_RUNS,
+  };
+}

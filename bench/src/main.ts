@@ -7,8 +7,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { cryptoFigures, runCrypto } from './crypto-scenario.js';
 import { createKnockPairs } from './fixtures.js';
-import { judgeIdle, judgeLatency, judgeThroughput, type Verdict } from './goals.js';
+import { judgeCrypto, judgeIdle, judgeLatency, judgeThroughput, type Verdict } from './goals.js';
+import type { PairSpec } from './jobs.js';
 import { describeMachine } from './machine.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { renderReport } from './report.js';
@@ -52,7 +54,9 @@ async function main(): Promise<void> {
         `warning: the machine was already ${machine.backgroundCpuPercent.toFixed(0)}% busy (of one core) before the run; figures will be noisy`,
       );
     }
-    const { idleCount, cappedFrom } = idleBudget(options, machine.openFilesSoft);
+    const { idleCount, cappedFrom } = options.scenarios.includes('idle')
+      ? idleBudget(options, machine.openFilesSoft)
+      : { idleCount: 0, cappedFrom: undefined };
     const localAddresses = sourceAddresses(idleCount, machine.ephemeralPorts);
 
     const wanted = Math.max(
@@ -60,17 +64,21 @@ async function main(): Promise<void> {
       options.scenarios.includes('latency') ? options.latencyPairs : 0,
       options.scenarios.includes('idle') ? Math.min(1000, Math.ceil(idleCount / 10)) : 0,
     );
-    log(`setup: registering ${wanted * 2} users and ${wanted} chats`);
-    const setupStarted = performance.now();
-    const setupServer = await startKnock({ databaseFile, serverMain: options.serverMain });
-    let knockPairs;
-    try {
-      knockPairs = await createKnockPairs(setupServer.httpUrl, wanted);
-    } finally {
-      await setupServer.stop();
+    // Only the server scenarios need users and chats (the crypto scenario runs no server).
+    let knockPairs: PairSpec[] = [];
+    let setupSeconds = 0;
+    if (wanted > 0) {
+      log(`setup: registering ${wanted * 2} users and ${wanted} chats`);
+      const setupStarted = performance.now();
+      const setupServer = await startKnock({ databaseFile, serverMain: options.serverMain });
+      try {
+        knockPairs = await createKnockPairs(setupServer.httpUrl, wanted);
+      } finally {
+        await setupServer.stop();
+      }
+      setupSeconds = (performance.now() - setupStarted) / 1000;
+      log(`setup: done in ${setupSeconds.toFixed(1)} s`);
     }
-    const setupSeconds = (performance.now() - setupStarted) / 1000;
-    log(`setup: done in ${setupSeconds.toFixed(1)} s`);
 
     const ctx: ScenarioContext = {
       options,
@@ -93,6 +101,7 @@ async function main(): Promise<void> {
       throughputSummary: undefined,
       latency: [],
       idle: undefined,
+      crypto: undefined,
       verdicts,
     };
 
@@ -132,6 +141,10 @@ async function main(): Promise<void> {
         });
         if (verdict) verdicts.push(verdict);
       }
+    }
+    if (options.scenarios.includes('crypto')) {
+      result.crypto = await runCrypto(ctx);
+      verdicts.push(judgeCrypto(cryptoFigures(result.crypto)));
     }
     result.finishedAt = new Date().toISOString();
     result.wallSeconds = (performance.now() - startedAt) / 1000;

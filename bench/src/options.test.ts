@@ -6,7 +6,7 @@ const parse = (...argv: string[]) => parseOptions(argv, '/results');
 describe('parseOptions', () => {
   it('defaults to the full run of every scenario', () => {
     expect(parse()).toMatchObject({
-      scenarios: ['idle', 'throughput', 'latency'],
+      scenarios: ['idle', 'throughput', 'latency', 'crypto'],
       quick: false,
       throughputSeconds: 10,
       latencySeconds: 15,
@@ -22,6 +22,7 @@ describe('parseOptions', () => {
       cpuProfile: false,
       resultsDir: '/results',
       waitQuietSeconds: 0,
+      cryptoRuns: 5,
     });
   });
 
@@ -33,11 +34,13 @@ describe('parseOptions', () => {
       rounds: 1,
       latencyPairs: 200,
       idleConnections: 2000,
+      cryptoRuns: 3,
     });
   });
 
   it('selects scenarios with --only, in the canonical order', () => {
     expect(parse('--only', 'latency,idle')?.scenarios).toEqual(['idle', 'latency']);
+    expect(parse('--only', 'crypto')?.scenarios).toEqual(['crypto']);
     expect(() => parse('--only', 'speed')).toThrow(/unknown scenario/);
     expect(() => parse('--only', ',')).toThrow(/no scenario/);
   });

@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
 
-export type ScenarioName = 'throughput' | 'latency' | 'idle';
-/** In the order they run: idle first, on a database with no history to replay. */
-export const SCENARIOS: readonly ScenarioName[] = ['idle', 'throughput', 'latency'];
+export type ScenarioName = 'throughput' | 'latency' | 'idle' | 'crypto';
+/**
+ * In the order they run: idle first, on a database with no history to replay; crypto (no server,
+ * Node and Chromium) last.
+ */
+export const SCENARIOS: readonly ScenarioName[] = ['idle', 'throughput', 'latency', 'crypto'];
 
 export interface BenchOptions {
   scenarios: ScenarioName[];
@@ -30,11 +33,14 @@ export interface BenchOptions {
   serverMain: string | undefined;
   /** Before each phase, wait up to this many seconds for the machine to be quiet (0: don't). */
   waitQuietSeconds: number;
+  /** Measured runs of each end-to-end encryption case; the report gives their median. */
+  cryptoRuns: number;
 }
 
 export const USAGE = `Usage: node bench/dist/main.js [options]
 
-  --only <list>            scenarios to run: idle,throughput,latency (default: all, in that order)
+  --only <list>            scenarios to run: idle,throughput,latency,crypto (default: all, in
+                           that order)
   --quick                  small sizes and short phases: finishes in under a minute
   --duration <s>           measured seconds of each throughput and latency phase
                            (default 10 and 15; quick 3)
@@ -48,6 +54,7 @@ export const USAGE = `Usage: node bench/dist/main.js [options]
   --idle <n>               idle connections (default 10000; quick 2000)
   --payload <bytes>        ciphertext bytes per message (default 160)
   --ack-delay <ms>         ack coalescing, as the SDK's AckScheduler (default 25)
+  --crypto-runs <n>        measured runs of each encryption cost case (default 5; quick 3)
   --cpu-prof               profile the Knock server (node --cpu-prof) in the first throughput
                            round and print its hottest functions
   --results <dir>          where the JSON result goes (default bench/results)
@@ -86,6 +93,7 @@ export function parseOptions(
       'keep-db': { type: 'boolean', default: false },
       server: { type: 'string' },
       'wait-quiet': { type: 'string' },
+      'crypto-runs': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -112,6 +120,7 @@ export function parseOptions(
     keepDatabase: values['keep-db'] === true,
     serverMain: values.server,
     waitQuietSeconds: optionalNumber(values['wait-quiet'], '--wait-quiet', 0) ?? 0,
+    cryptoRuns: integer(values['crypto-runs'], '--crypto-runs', quick ? 3 : 5),
   };
 }
 

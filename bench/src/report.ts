@@ -1,3 +1,4 @@
+import { renderCrypto } from './crypto-report.js';
 import type { BenchResult, PairsPhaseRecord } from './results.js';
 import { formatTable, num } from './table.js';
 
@@ -23,7 +24,9 @@ export function renderReport(result: BenchResult): string {
         ? ` plus ${rev.changedServerFiles.length} uncommitted change(s) in apps/server, packages/protocol`
         : ''),
   );
-  out.push(`Setup (users, tokens, chats through the HTTP API): ${num(result.setupSeconds, 1)} s`);
+  if (result.setupSeconds > 0) {
+    out.push(`Setup (users, tokens, chats through the HTTP API): ${num(result.setupSeconds, 1)} s`);
+  }
 
   if (result.throughput.length > 0) {
     const o = result.options;
@@ -148,6 +151,8 @@ export function renderReport(result: BenchResult): string {
     }
     if (idle.firstError) out.push(`first connection error: ${idle.firstError}`);
   }
+
+  if (result.crypto) out.push(...renderCrypto(result.crypto));
 
   for (const record of [...result.throughput, ...result.latency]) {
     if (record.profile) out.push('', ...renderProfile(record));

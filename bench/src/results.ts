@@ -1,3 +1,5 @@
+import type { ChromiumCryptoResult } from './crypto-browser.js';
+import type { CryptoCostCase } from './crypto-cost.js';
 import type { Verdict } from './goals.js';
 import type { IdleResult, LoadMode, PairsResult } from './jobs.js';
 import type { MachineInfo } from './machine.js';
@@ -47,6 +49,22 @@ export interface IdleRecord extends IdleResult {
   serverCpuPercentWhileIdle: number;
 }
 
+export interface CryptoCaseRecord extends CryptoCostCase {
+  platform: 'node' | 'chromium';
+  /** Median over the runs of microseconds per message (encrypt + decrypt). */
+  medianMicros: number;
+}
+
+export interface CryptoRecord {
+  runs: number;
+  messagesPerRun: number;
+  cases: CryptoCaseRecord[];
+  /** The browser, or why it was not measured there. */
+  chromium:
+    | { available: true; version: string; nativeCurves: boolean }
+    | Extract<ChromiumCryptoResult, { available: false }>;
+}
+
 export interface BenchResult {
   startedAt: string;
   finishedAt: string;
@@ -59,5 +77,6 @@ export interface BenchResult {
   throughputSummary: ThroughputSummary | undefined;
   latency: PairsPhaseRecord[];
   idle: IdleRecord | undefined;
+  crypto: CryptoRecord | undefined;
   verdicts: Verdict[];
 }

@@ -19,7 +19,7 @@ export function formatTable(
 }
 
 function isNumeric(cell: string): boolean {
-  return /^[-+]?[\d,.]+\s*(%|ms|KiB|MiB|s)?$/.test(cell.trim()) || cell.trim() === '-';
+  return /^[-+]?[\d,.]+\s*(%|ms|µs|KiB|MiB|B|s)?$/.test(cell.trim()) || cell.trim() === '-';
 }
 
 /** A number with thousands separators and `digits` decimals; '-' for NaN or undefined. */

@@ -5,7 +5,7 @@ import { backends, hex, loadVectors, toHex } from './testing/vectors.js';
 interface AcvpFile {
   encapDecap: { tcId: number; ek: string; dk: string; m: string; c: string; k: string }[];
 }
-const acvp = loadVectors<AcvpFile>('acvp-ml-kem-768.json');
+const acvp = await loadVectors<AcvpFile>('acvp-ml-kem-768.json');
 
 describe.each(backends)('ML-KEM-768 on the %s backend', (_name, crypto) => {
   it('matches NIST ACVP encapsulation and decapsulation', async () => {

@@ -33,10 +33,10 @@ interface Rfc4231 {
   tests: { case: number; key: string; data: string; mac: string; truncatedToBits?: number }[];
 }
 
-const x25519 = loadVectors<Rfc7748>('rfc7748-x25519.json');
-const ed25519 = loadVectors<Rfc8032>('rfc8032-ed25519.json');
-const hkdf = loadVectors<Rfc5869>('rfc5869-hkdf-sha256.json');
-const hmac = loadVectors<Rfc4231>('rfc4231-hmac-sha256.json');
+const x25519 = await loadVectors<Rfc7748>('rfc7748-x25519.json');
+const ed25519 = await loadVectors<Rfc8032>('rfc8032-ed25519.json');
+const hkdf = await loadVectors<Rfc5869>('rfc5869-hkdf-sha256.json');
+const hmac = await loadVectors<Rfc4231>('rfc4231-hmac-sha256.json');
 
 describe.each(backends)('RFC vectors on the %s backend', (_name, crypto) => {
   it('RFC 7748 §5.2: X25519 of given scalars and u-coordinates', async () => {

@@ -33,11 +33,11 @@ type AeadGroup = Group<{
   tagSize: number;
 };
 
-const x25519 = loadVectors<WycheproofFile<XdhGroup>>('wycheproof-x25519.json');
-const ed25519 = loadVectors<WycheproofFile<EddsaGroup>>('wycheproof-ed25519.json');
-const hkdf = loadVectors<WycheproofFile<HkdfGroup>>('wycheproof-hkdf-sha256.json');
-const hmac = loadVectors<WycheproofFile<MacGroup>>('wycheproof-hmac-sha256.json');
-const aesGcm = loadVectors<WycheproofFile<AeadGroup>>('wycheproof-aes-gcm.json');
+const x25519 = await loadVectors<WycheproofFile<XdhGroup>>('wycheproof-x25519.json');
+const ed25519 = await loadVectors<WycheproofFile<EddsaGroup>>('wycheproof-ed25519.json');
+const hkdf = await loadVectors<WycheproofFile<HkdfGroup>>('wycheproof-hkdf-sha256.json');
+const hmac = await loadVectors<WycheproofFile<MacGroup>>('wycheproof-hmac-sha256.json');
+const aesGcm = await loadVectors<WycheproofFile<AeadGroup>>('wycheproof-aes-gcm.json');
 
 async function rejection(promise: Promise<unknown>): Promise<string> {
   try {
