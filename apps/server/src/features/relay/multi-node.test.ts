@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshPostgres, postgresUrl, type TestDatabase } from '../../testing/databases.js';
-import { RawClient, startChat, text, userWithToken } from '../../testing/raw-client.js';
+import { api, RawClient, startChat, text, userWithToken } from '../../testing/raw-client.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
 
 const redisUrl = process.env['KNOCK_TEST_REDIS_URL'];
@@ -96,5 +97,31 @@ describe.runIf(postgresUrl && redisUrl)('two nodes on PostgreSQL and Redis', () 
       [1, text('first')],
       [2, text('second')],
     ]);
+  });
+
+  it('tells peers on another node of a changed identity, and the owner of low prekeys', async () => {
+    const alice = await userWithToken(one.url, 'alice');
+    const bob = await userWithToken(two.url, 'bob');
+    await startChat(one.url, alice.token, 'bob');
+    const a = await RawClient.ready(one.wsUrl, alice.token);
+    const b = await RawClient.ready(two.wsUrl, bob.token);
+    clients.push(a, b);
+    const key = (bytes: number) => randomBytes(bytes).toString('base64url');
+    const keys = () => ({
+      identity: { signingKey: key(32), dhKey: key(32), signature: key(64) },
+      signedPrekey: { id: 1, publicKey: key(32), signature: key(64) },
+      kemLastResort: { id: 1, lastResort: true, publicKey: key(1184), signature: key(64) },
+      oneTimePrekeys: [{ id: 1, publicKey: key(32) }],
+      kemOneTimePrekeys: [],
+    });
+    await api(two.url, 'PUT', '/api/keys', { token: bob.token, body: keys() });
+    await api(two.url, 'PUT', '/api/keys', { token: bob.token, body: keys() });
+    expect(await a.next((f) => f.type === 'identity_changed')).toMatchObject({
+      userId: bob.user.id,
+      identityVersion: 2,
+    });
+    const taken = await api(one.url, 'POST', '/api/users/bob/bundle', { token: alice.token });
+    expect(taken.status).toBe(200);
+    expect(await b.next((f) => f.type === 'keys_low')).toMatchObject({ oneTimePrekeys: 0 });
   });
 });
