@@ -1,5 +1,4 @@
 // Node-only: a KeyStore kept in one JSON file, mode 0600 (the CLI's and bots' keys).
-import { dirname } from 'node:path';
 import type { CryptoBackend } from '@knock/crypto/backend';
 import {
   deviceKeysFromJSON,
@@ -9,8 +8,7 @@ import {
 import type { DeviceKeys } from '@knock/crypto/device-keys';
 import { sessionFromJSON, sessionToJSON, type SessionStateJSON } from '@knock/crypto/session-codec';
 import type { SessionState } from '@knock/crypto/session-state';
-import { ensurePrivateDirectory, readFileIfExists, writeFileAtomic } from './atomic-file.node.js';
-import { withFileLock } from './file-lock.node.js';
+import { JsonFile } from './json-file.node.js';
 import type { KeyStore, PeerPin } from './key-store.js';
 
 interface KeyFile {
@@ -24,21 +22,28 @@ interface KeyFile {
  * A KeyStore in one JSON file, mode 0600, in a 0700 directory. It holds private keys as raw
  * bytes, so it needs keys made with `extractable: true` (the crypto package refuses to export
  * others); it is as secret as the keys. Every change re-reads the file and replaces it atomically
- * under a lock file, so a crash leaves the old or the new state, never a mix, and two processes
- * sharing it cannot both advance one ratchet from the same state.
+ * under a lock file (JsonFile), so a crash leaves the old or the new state, never a mix.
  */
 export class FileKeyStore implements KeyStore {
-  readonly path: string;
   readonly #crypto: CryptoBackend;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #file: JsonFile<KeyFile>;
 
   constructor(path: string, crypto: CryptoBackend) {
-    this.path = path;
     this.#crypto = crypto;
+    this.#file = new JsonFile(
+      path,
+      'key file',
+      (json) => (isKeyFile(json) ? json : undefined),
+      () => ({ version: 1, device: null, sessions: {}, pins: {} }),
+    );
+  }
+
+  get path(): string {
+    return this.#file.path;
   }
 
   async loadDevice(): Promise<DeviceKeys | undefined> {
-    const file = await this.#serial(() => this.#read());
+    const file = await this.#file.read();
     return file.device ? deviceKeysFromJSON(this.#crypto, file.device) : undefined;
   }
 
@@ -50,7 +55,7 @@ export class FileKeyStore implements KeyStore {
   }
 
   async loadSession(peerId: string): Promise<SessionState | undefined> {
-    const json = (await this.#serial(() => this.#read())).sessions[peerId];
+    const json = (await this.#file.read()).sessions[peerId];
     return json ? sessionFromJSON(this.#crypto, json) : undefined;
   }
 
@@ -72,7 +77,7 @@ export class FileKeyStore implements KeyStore {
   }
 
   async loadPin(peerId: string): Promise<PeerPin | undefined> {
-    const pin: unknown = (await this.#serial(() => this.#read())).pins[peerId];
+    const pin: unknown = (await this.#file.read()).pins[peerId];
     if (pin === undefined) return undefined;
     if (!isPin(pin)) throw new Error(`The key file ${this.path} holds a malformed pin.`);
     return pin;
@@ -85,37 +90,14 @@ export class FileKeyStore implements KeyStore {
   }
 
   async close(): Promise<void> {
-    await this.#queue.catch(() => undefined);
+    await this.#file.settled();
   }
 
   #update(mutate: (file: KeyFile) => void): Promise<void> {
-    return this.#serial(async () => {
-      await ensurePrivateDirectory(dirname(this.path));
-      await withFileLock(this.path, async () => {
-        const file = await this.#read();
-        mutate(file);
-        await writeFileAtomic(this.path, JSON.stringify(file), 0o600);
-      });
+    return this.#file.update((file) => {
+      mutate(file);
+      return true;
     });
-  }
-
-  async #read(): Promise<KeyFile> {
-    const text = await readFileIfExists(this.path);
-    if (text === undefined) return { version: 1, device: null, sessions: {}, pins: {} };
-    let json: unknown;
-    try {
-      json = JSON.parse(text) as unknown;
-    } catch {
-      throw new Error(`The key file ${this.path} is not valid JSON.`);
-    }
-    if (!isKeyFile(json)) throw new Error(`The key file ${this.path} has an unexpected shape.`);
-    return json;
-  }
-
-  #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => undefined);
-    return run;
   }
 }
 

@@ -1,23 +1,31 @@
 // Node-only: a ClientStore kept in one JSON file (the CLI's and bots' store).
 import * as v from 'valibot';
-import { readFileIfExists, ensurePrivateDirectory, writeFileAtomic } from './atomic-file.node.js';
-import { withFileLock } from './file-lock.node.js';
-import { dirname } from 'node:path';
+import { JsonFile } from './json-file.node.js';
 import type { ClientStore, OutboxEntry } from './store.js';
 import { emptySnapshot, StoreSnapshot } from './store.js';
 
 /**
- * A ClientStore in one JSON file, mode 0600. Every operation re-reads the file and replaces it
- * atomically (temporary file, fsync, rename) under a lock file, so several processes may share it
- * and a crash leaves either the old or the new state. Fine for the small state of a CLI or bot; a
- * busy client would batch writes.
+ * A ClientStore in one JSON file, mode 0600 (see JsonFile: every change re-reads and atomically
+ * replaces it under a lock, so several processes may share it). Fine for the small state of a CLI
+ * or bot; a busy client would batch writes.
  */
 export class FileStore implements ClientStore {
-  readonly path: string;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #file: JsonFile<StoreSnapshot>;
 
   constructor(path: string) {
-    this.path = path;
+    this.#file = new JsonFile(
+      path,
+      'store file',
+      (json) => {
+        const result = v.safeParse(StoreSnapshot, json);
+        return result.success ? result.output : undefined;
+      },
+      emptySnapshot,
+    );
+  }
+
+  get path(): string {
+    return this.#file.path;
   }
 
   async addOutboxEntry(entry: OutboxEntry): Promise<void> {
@@ -37,11 +45,11 @@ export class FileStore implements ClientStore {
   }
 
   async listOutbox(): Promise<OutboxEntry[]> {
-    return (await this.#serial(() => this.#read())).outbox;
+    return (await this.#file.read()).outbox;
   }
 
   async listCursors(): Promise<Map<string, number>> {
-    const snapshot = await this.#serial(() => this.#read());
+    const snapshot = await this.#file.read();
     return new Map(Object.entries(snapshot.cursors));
   }
 
@@ -70,38 +78,10 @@ export class FileStore implements ClientStore {
   }
 
   async close(): Promise<void> {
-    await this.#queue.catch(() => undefined);
+    await this.#file.settled();
   }
 
-  /** Applies `mutate` to a fresh read of the file and writes it back when it reports a change. */
   #update(mutate: (snapshot: StoreSnapshot) => boolean): Promise<void> {
-    return this.#serial(async () => {
-      await ensurePrivateDirectory(dirname(this.path));
-      await withFileLock(this.path, async () => {
-        const snapshot = await this.#read();
-        if (mutate(snapshot)) await writeFileAtomic(this.path, JSON.stringify(snapshot), 0o600);
-      });
-    });
-  }
-
-  async #read(): Promise<StoreSnapshot> {
-    const text = await readFileIfExists(this.path);
-    if (text === undefined) return emptySnapshot();
-    let json: unknown;
-    try {
-      json = JSON.parse(text) as unknown;
-    } catch {
-      throw new Error(`The store file ${this.path} is not valid JSON.`);
-    }
-    const result = v.safeParse(StoreSnapshot, json);
-    if (!result.success) throw new Error(`The store file ${this.path} has an unexpected shape.`);
-    return result.output;
-  }
-
-  /** Runs operations of this instance one after another, in call order. */
-  #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.#file.update(mutate);
   }
 }
