@@ -2,6 +2,7 @@ import type { CryptoBackend } from '@knock/crypto/backend';
 import { encodeBase64url } from '@knock/crypto/base64url';
 import { verifyBundle } from '@knock/crypto/bundle';
 import { bundleFromJSON } from '@knock/crypto/bundle-codec';
+import { constantTimeEqual } from '@knock/crypto/bytes';
 import { acceptOptionsFor, withoutUsedPrekeys } from '@knock/crypto/device-keys';
 import { CryptoError } from '@knock/crypto/errors';
 import type { PublicIdentity } from '@knock/crypto/identity';
@@ -101,14 +102,12 @@ export class E2eeCodec implements PayloadCodec {
    */
   async identityChanged(peer: ChatPeer, identityVersion: number): Promise<void> {
     await this.#serial(peer.id, async () => {
-      const { crypto, store } = this.#options;
+      const { store } = this.#options;
       const pin = await store.loadPin(peer.id);
       if (pin && pin.identityVersion >= identityVersion) return;
       await store.deleteSession(peer.id);
-      const taken = await this.#options.takeBundle(peer.username);
-      const bundle = bundleFromJSON(taken.bundle);
-      await verifyBundle(crypto, bundle);
-      await this.#checkIdentity(peer.id, bundle.identity, taken.identityVersion).catch(
+      const current = await this.#verifiedBundle(peer);
+      await this.#checkIdentity(peer.id, current.bundle.identity, current.identityVersion).catch(
         (error: unknown) => {
           if (!(error instanceof KnockError && error.code === 'identity_changed')) throw error;
         },
@@ -120,17 +119,22 @@ export class E2eeCodec implements PayloadCodec {
     const { crypto, store } = this.#options;
     const device = await store.loadDevice();
     if (!device) throw new CryptoError('unknown_prekey', 'this device has no keys yet');
-    const taken = await this.#options.takeBundle(peer.username);
-    const bundle = bundleFromJSON(taken.bundle);
-    // Signatures first: only a well-signed identity may be pinned or reported as changed.
-    await verifyBundle(crypto, bundle);
-    await this.#checkIdentity(peer.id, bundle.identity, taken.identityVersion);
+    const { bundle, identityVersion } = await this.#verifiedBundle(peer);
+    await this.#checkIdentity(peer.id, bundle.identity, identityVersion);
     return initiateSession(crypto, {
       identity: device.identity,
       bundle,
       expectedSigningKey: bundle.identity.signingKey,
       extractable: this.#options.extractable,
     });
+  }
+
+  /** The peer's bundle, signatures checked: only a well-signed identity is pinned or reported. */
+  async #verifiedBundle(peer: ChatPeer) {
+    const taken = await this.#options.takeBundle(peer.username);
+    const bundle = bundleFromJSON(taken.bundle);
+    await verifyBundle(this.#options.crypto, bundle);
+    return { bundle, identityVersion: taken.identityVersion };
   }
 
   /** Pins a first identity; a different one than pinned stops the peer until accepted. */
@@ -171,9 +175,5 @@ export class E2eeCodec implements PayloadCodec {
 
 function isSameAgreement(session: SessionState, message: { keyAgreementBytes: Uint8Array }) {
   const accepted = session.acceptedKeyAgreement;
-  return accepted !== null && bytesEqual(accepted, message.keyAgreementBytes);
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+  return accepted !== null && constantTimeEqual(accepted, message.keyAgreementBytes);
 }

@@ -1,11 +1,12 @@
 import type { CryptoBackend } from '@knock/crypto/backend';
-import { encodeBase64url } from '@knock/crypto/base64url';
 import {
   addOneTimePrekeys,
   createDeviceKeys,
   devicePublicKeys,
   type DeviceKeys,
 } from '@knock/crypto/device-keys';
+import { publicIdentity } from '@knock/crypto/identity';
+import { publicIdentityToJSON } from '@knock/crypto/identity-codec';
 import {
   MAX_PREKEYS_PER_UPLOAD,
   PREKEY_LOW_WATER,
@@ -109,11 +110,12 @@ function pruned(device: DeviceKeys): DeviceKeys {
 }
 
 function sameIdentity(status: KeyStatusResponse, device: DeviceKeys): boolean {
-  const mine = devicePublicKeys(device, { oneTime: new Set(), kemOneTime: new Set() }).identity;
+  const mine = publicIdentityToJSON(publicIdentity(device.identity));
+  const theirs = status.identity;
   return (
-    status.identity !== null &&
-    status.identity.signingKey === mine.signingKey &&
-    status.identity.dhKey === mine.dhKey &&
-    status.identity.signature === encodeBase64url(device.identity.signature)
+    theirs !== null &&
+    theirs.signingKey === mine.signingKey &&
+    theirs.dhKey === mine.dhKey &&
+    theirs.signature === mine.signature
   );
 }
