@@ -47,11 +47,7 @@ export class KeysRepository {
   ) {}
 
   async status(userId: string): Promise<KeyStatusRow> {
-    const identity = await this.db
-      .selectFrom('identity_keys')
-      .select(['signing_key', 'dh_key', 'signature', 'version'])
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const identity = await this.identity(this.db, userId);
     const spk = await this.db
       .selectFrom('signed_prekeys')
       .select(['key_id', 'uploaded_at'])
@@ -80,11 +76,7 @@ export class KeysRepository {
     return this.db
       .transaction()
       .execute(async (trx) => {
-        const current = await trx
-          .selectFrom('identity_keys')
-          .select(['signing_key', 'dh_key', 'signature', 'version'])
-          .where('user_id', '=', userId)
-          .executeTakeFirst();
+        const current = await this.identity(trx, userId);
         const same =
           current !== undefined &&
           current.signing_key === keys.identity.signingKey &&
@@ -169,11 +161,7 @@ export class KeysRepository {
    */
   async take(userId: string): Promise<TakenBundle | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const identity = await trx
-        .selectFrom('identity_keys')
-        .select(['signing_key', 'dh_key', 'signature', 'version'])
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
+      const identity = await this.identity(trx, userId);
       const spk = await trx
         .selectFrom('signed_prekeys')
         .select(['key_id', 'public_key', 'signature'])
@@ -227,7 +215,7 @@ export class KeysRepository {
       .selectFrom(table === 'kem_prekeys' ? 'kem_prekeys' : 'one_time_prekeys')
       .select('key_id')
       .where('user_id', '=', userId)
-      .$if(table === 'kem_prekeys', (q) => q.where(sqlLastResort, '=', 0))
+      .$if(table === 'kem_prekeys', (q) => q.where('last_resort', '=', 0))
       .orderBy('key_id')
       .limit(1)
       .$if(this.dialect === 'postgres', (q) => q.forUpdate().skipLocked());
@@ -257,13 +245,16 @@ export class KeysRepository {
     return { oneTimePrekeys: Number(one.n), kemOneTimePrekeys: Number(kem.n) };
   }
 
-  private async hasIdentity(db: Db, userId: string): Promise<boolean> {
-    const row = await db
+  private identity(db: Db, userId: string) {
+    return db
       .selectFrom('identity_keys')
-      .select('user_id')
+      .select(['signing_key', 'dh_key', 'signature', 'version'])
       .where('user_id', '=', userId)
       .executeTakeFirst();
-    return row !== undefined;
+  }
+
+  private async hasIdentity(db: Db, userId: string): Promise<boolean> {
+    return (await this.identity(db, userId)) !== undefined;
   }
 
   private async replaceSignedPrekeys(
@@ -347,8 +338,6 @@ export class KeysRepository {
 }
 
 class TooManyPrekeys extends Error {}
-
-const sqlLastResort = 'last_resort' as const;
 
 function identityJson(row: { signing_key: string; dh_key: string; signature: string }) {
   return { signingKey: row.signing_key, dhKey: row.dh_key, signature: row.signature };
