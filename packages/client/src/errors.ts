@@ -9,7 +9,6 @@ export const clientErrorMessages = {
   timeout: 'The operation timed out.',
   identity_changed:
     "This contact's security key changed. Compare the new safety number before you continue.",
-  decrypt_failed: 'A message could not be decrypted. It was not shown.',
 } as const;
 
 export type ClientErrorCode = keyof typeof clientErrorMessages;
