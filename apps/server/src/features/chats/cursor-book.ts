@@ -48,6 +48,8 @@ interface Entry {
   authorsFrom: number;
   lastActivityAt: number;
   members: Member[];
+  /** The members' ids, made once: every ack and read hands them to its receipt. */
+  memberIds: readonly string[];
   touchedAt: number;
 }
 
@@ -99,7 +101,7 @@ export class CursorBook {
     const member = entry?.members.find((m) => m.userId === userId);
     if (!entry || !member || entry.lastActivityAt <= cutoff) return { ok: false };
     entry.touchedAt = performance.now();
-    const memberIds = entry.members.map((m) => m.userId);
+    const { memberIds } = entry;
     const from = member[kind];
     if (seq <= from || seq > entry.lastSeq) {
       return { ok: true, moved: false, news: false, memberIds };
@@ -223,6 +225,7 @@ export class CursorBook {
       authorsFrom: cached && cached.lastSeq >= state.lastSeq ? cached.authorsFrom : lastSeq,
       lastActivityAt: Math.max(state.lastActivityAt, cached?.lastActivityAt ?? 0),
       members,
+      memberIds: members.map((m) => m.userId),
       touchedAt: performance.now(),
     };
     this.entries.set(chatId, entry);
