@@ -7,15 +7,19 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 const chromiumPath = CHROMIUM_PATH;
 const chromiumAvailable = found();
 
-/** The crypto suites that also run in Chromium: vectors, transcript, keys and the platform checks. */
+/**
+ * The suites that run in Chromium: crypto's vectors, transcript, keys and platform checks, and the
+ * SDK's browser-only code (IndexedDB, Web Locks).
+ */
 const chromiumSuites = [
   'packages/crypto/src/{rfc-vectors,wycheproof,ml-kem,transcript,keys,cross-backend}.test.ts',
   'packages/crypto/src/**/*.browser.test.ts',
+  'packages/client/src/**/*.browser.test.ts',
 ];
 
 if (!chromiumAvailable) {
   process.stderr.write(
-    `\nChromium not found at ${chromiumPath}: the crypto suites will not run in a browser ` +
+    `\nChromium not found at ${chromiumPath}: the browser suites will not run ` +
       `(apt-get install -y chromium, or set KNOCK_CHROMIUM). With CI set this fails the run.\n\n`,
   );
 }
@@ -41,7 +45,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['{apps,packages,bench}/*/src/**/*.test.ts', 'bench/src/**/*.test.ts'],
+          include: ['{apps,packages,bench}/*/src/**/*.test.ts', '{bench,e2e}/src/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts'],
           pool: 'forks',
         },

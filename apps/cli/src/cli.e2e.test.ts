@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer } from '@knock/server/testing/test-server';
@@ -34,10 +34,17 @@ function knock(user: string, args: string[], stdin?: string) {
   );
 }
 
-async function signUp(user: string): Promise<void> {
-  const created = await knock(user, ['user', 'create', user, '--password-stdin'], `${PASSWORD}\n`);
-  expect(created).toMatchObject({ code: 0, stderr: '' });
-  const login = await knock(user, ['login', user, '--password-stdin'], `${PASSWORD}\n`);
+/** Creates the account (unless it exists) and logs in from the state directory `machine`. */
+async function signUp(user: string, machine = user): Promise<void> {
+  if (machine === user) {
+    const created = await knock(
+      user,
+      ['user', 'create', user, '--password-stdin'],
+      `${PASSWORD}\n`,
+    );
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+  }
+  const login = await knock(machine, ['login', user, '--password-stdin'], `${PASSWORD}\n`);
   expect(login).toMatchObject({ code: 0, stderr: '' });
 }
 
@@ -108,6 +115,58 @@ describe('knock CLI end to end', () => {
     await again.json((e) => e.type === 'message' && e.seq === 3);
     expect(again.lines.filter((l) => l.includes('"type":"message"'))).toHaveLength(1);
     expect((await again.interrupt()).code).toBe(0);
+  });
+
+  it('keeps its keys in the state directory and stops a chat whose peer key changed', async () => {
+    await signUp('alice');
+    await signUp('bob');
+    const keyFiles = (await readdir(join(dir, 'alice'))).filter((f) => f.startsWith('keys-'));
+    expect(keyFiles).toHaveLength(1);
+    expect((await stat(join(dir, 'alice', keyFiles[0]!))).mode & 0o777).toBe(0o600);
+    expect((await knock('alice', ['send', 'bob', 'sealed for bob'])).code).toBe(0);
+
+    const safety = async (user: string, peer: string) => {
+      const shown = await knock(user, ['chat', 'safety-number', peer, '--json']);
+      expect(shown.code).toBe(0);
+      return JSON.parse(shown.stdout) as { safetyNumber: string; accepted: boolean };
+    };
+    const listen = new RunningKnock(['listen', '--json', '--server', server.url], {
+      KNOCK_STATE_DIR: join(dir, 'bob'),
+    });
+    running.push(listen);
+    expect(await listen.json((e) => e.type === 'message')).toMatchObject({
+      text: 'sealed for bob',
+    });
+    expect((await listen.interrupt()).code).toBe(0);
+    const before = await safety('alice', 'bob');
+    expect(before).toMatchObject({ accepted: true });
+    expect(await safety('bob', 'alice')).toEqual({
+      ...before,
+      type: 'safety_number',
+      username: 'alice',
+    });
+
+    // Bob signs in on another machine: new keys. Alice's CLI refuses until she trusts them.
+    await signUp('bob', 'bob-laptop');
+    const refused = await knock('alice', ['send', 'bob', 'not yet']);
+    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(refused.stderr).toMatch(/^knock: identity_changed: .*knock chat trust bob/);
+    const changed = await safety('alice', 'bob');
+    expect(changed.accepted).toBe(false);
+    expect(changed.safetyNumber).not.toBe(before.safetyNumber);
+    expect((await knock('alice', ['chat', 'trust', 'bob'])).code).toBe(0);
+    expect((await knock('alice', ['send', 'bob', 'hello laptop'])).code).toBe(0);
+
+    const laptop = new RunningKnock(['listen', '--json', '--server', server.url], {
+      KNOCK_STATE_DIR: join(dir, 'bob-laptop'),
+    });
+    running.push(laptop);
+    expect(
+      await laptop.json((e) => e.type === 'message' && e.text === 'hello laptop'),
+    ).toMatchObject({
+      from: 'alice',
+    });
+    expect((await laptop.interrupt()).code).toBe(0);
   });
 
   it('lists chats with the unread count', async () => {

@@ -1,15 +1,17 @@
+import { FileKeyStore } from '@knock/client/file-key-store.node';
 import { FileStore } from '@knock/client/file-store.node';
 import { HttpClient } from '@knock/client/http-client';
 import { KnockClient } from '@knock/client/knock-client';
 import type { Logger } from '@knock/client/logger';
 import { silentLogger } from '@knock/client/logger';
 import { createNodeSocketFactory } from '@knock/client/ws-adapter.node';
+import { nobleBackend } from '@knock/crypto/noble-backend';
 import { usageError } from './errors.js';
 import type { CliIo } from './io.js';
 import type { CommonOptions } from './options.js';
 import { DEFAULT_SERVER, parseServerUrl } from './options.js';
 import type { Session } from './state.js';
-import { storePath } from './state.js';
+import { keysPath, storePath } from './state.js';
 
 /** `--server`, else the server of the stored login, else the default. */
 export function resolveServer(options: CommonOptions, session?: Session): string {
@@ -34,7 +36,10 @@ export function httpClient(server: string, session?: Session): HttpClient {
   return new HttpClient(session ? { baseUrl: server, token: session.token } : { baseUrl: server });
 }
 
-/** A KnockClient for the logged-in user with the outbox in the state directory. */
+/**
+ * A KnockClient for the logged-in user: outbox, cursors and end-to-end keys in the state
+ * directory. `receive: false` for commands that only send.
+ */
 export function sessionClient(
   io: CliIo,
   options: CommonOptions,
@@ -45,7 +50,14 @@ export function sessionClient(
   return new KnockClient({
     serverUrl: resolveServer(options, session),
     token: session.token,
+    user: session.user,
     store: new FileStore(storePath(stateDir, session)),
+    // Noble: in Node it is faster than WebCrypto for X25519, and the key file needs raw keys.
+    e2ee: {
+      crypto: nobleBackend,
+      keys: new FileKeyStore(keysPath(stateDir, session), nobleBackend),
+      extractable: true,
+    },
     socketFactory: createNodeSocketFactory(),
     logger: stderrLogger(io, options.verbose === true),
     receive,

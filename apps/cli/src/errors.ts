@@ -41,6 +41,14 @@ function hint(error: KnockError): string {
   return error.message;
 }
 
+/** Sending to or reading from a peer whose key changed waits for `knock chat trust`. */
+export function identityChangedError(username: string): CliError {
+  return new CliError(
+    'identity_changed',
+    `${username}'s security key changed. Compare the safety number (\`knock chat safety-number ${username}\`) with them, then run \`knock chat trust ${username}\`.`,
+  );
+}
+
 export function formatError(error: CliError): string {
   return `knock: ${error.code}: ${error.message}\n`;
 }

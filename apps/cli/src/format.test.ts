@@ -60,6 +60,7 @@ describe('formatting', () => {
       readSeq: 1,
       peerAckedSeq: 4,
       peerReadSeq: 4,
+      peerIdentityVersion: 1,
     };
     expect(formatChatTable([chat], now).split('\n')).toEqual([
       'USER  NAME             UNREAD  LAST ACTIVITY  EXPIRES IN',

@@ -1,5 +1,6 @@
 import type {
   ChatClosedEvent,
+  IdentityChangedEvent,
   MessageEvent,
   ReceiptEvent,
   SendFailedEvent,
@@ -87,6 +88,17 @@ export function formatUndecryptable(event: UndecryptableEvent, names: Names): Pr
   return {
     human: `could not read message #${event.seq} from ${peer}: ${event.reason}`,
     data: { type: 'undecryptable', peer, ...event },
+  };
+}
+
+export function formatIdentityChanged(event: IdentityChangedEvent, names: Names): Printable {
+  const chatId = event.chatIds[0];
+  const peer = chatId === undefined ? event.userId : peerName(names, chatId);
+  return {
+    human:
+      `${peer}'s security key changed; their messages are held until you compare the safety ` +
+      `number (\`knock chat safety-number ${peer}\`) and run \`knock chat trust ${peer}\``,
+    data: { type: 'identity_changed', peer, ...event },
   };
 }
 

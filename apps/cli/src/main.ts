@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { registerChatIdentity } from './commands/chat-identity.js';
 import { registerChatList } from './commands/chat-list.js';
 import { registerListen } from './commands/listen.js';
 import { registerLogin } from './commands/login.js';
@@ -32,7 +33,9 @@ export function buildProgram(io: CliIo): Command {
   registerUserCreate(program.command('user').description('manage accounts'), io);
   registerLogin(program, io);
   registerLogout(program, io);
-  registerChatList(program.command('chat').description('your chats'), io);
+  const chat = program.command('chat').description('your chats');
+  registerChatList(chat, io);
+  registerChatIdentity(chat, io);
   registerSend(program, io);
   registerListen(program, io);
   return program;

@@ -62,3 +62,11 @@ export async function requireSession(stateDir: string): Promise<Session> {
 export function storePath(stateDir: string, session: Session): string {
   return join(stateDir, `store-${session.user.id}.json`);
 }
+
+/**
+ * The end-to-end keys of one user on one machine: private keys, sessions and pinned identities,
+ * as secret as the session file (0600 in the 0700 state directory).
+ */
+export function keysPath(stateDir: string, session: Session): string {
+  return join(stateDir, `keys-${session.user.id}.json`);
+}

@@ -63,6 +63,11 @@ export class ChatCursor {
     return seq <= this.#cursor || this.#ahead.has(seq);
   }
 
+  /** Whether `onMessage(seq)` would deliver: the seq right after the cursor, not yet known. */
+  isNext(seq: number): boolean {
+    return seq === this.#cursor + 1 && !this.#ahead.has(seq);
+  }
+
   onMessage(seq: number, now: number): MessageDecision {
     if (this.isKnown(seq)) return { kind: 'duplicate' };
     if (seq === this.#cursor + 1) return { kind: 'deliver', cursor: this.#advance(seq) };

@@ -14,6 +14,7 @@ import { decodeContent } from './content.js';
 import type { ChatCursorOptions } from './cursor.js';
 import { ChatCursor, defaultCursorOptions } from './cursor.js';
 import type { Emitter } from './emitter.js';
+import { isKnockError } from './errors.js';
 import type { KnockClientEvents } from './events.js';
 import type { Logger } from './logger.js';
 import type { Outbox } from './outbox.js';
@@ -35,7 +36,19 @@ export interface DeliveryDeps {
   cursor?: ChatCursorOptions;
   /** How long a gap revealed only by an own `sent` may stay open before a sync. */
   gapCheckMs?: number;
+  /** The key directory's frames, for the end-to-end layer. */
+  keys?: KeyFrameHandlers;
 }
+
+export interface KeyFrameHandlers {
+  /** The directory ran low on this user's one-time prekeys. */
+  keysLow(): Promise<void>;
+  /** A peer published a new identity. */
+  identityChanged(userId: string, identityVersion: number): Promise<void>;
+}
+
+/** What became of a message handed to the app. */
+type Presented = 'shown' | 'held';
 
 /**
  * The inbound side of the client: handles server frames one at a time, in arrival order, applying
@@ -46,6 +59,8 @@ export class Delivery {
   readonly #deps: DeliveryDeps;
   readonly #cursors = new Map<string, ChatCursor>();
   readonly #gapTimers = new Map<string, TimerHandle>();
+  /** Chats stopped by a peer's identity change (chatId → peer): their messages stay unacked. */
+  readonly #held = new Map<string, string>();
   #userId: string | undefined;
   #queue: Promise<void> = Promise.resolve();
 
@@ -91,6 +106,26 @@ export class Delivery {
     return this.#queue;
   }
 
+  /** Stops a chat: its messages are neither shown nor acknowledged until `release`. */
+  hold(chatId: string, peerId: string): void {
+    this.#held.set(chatId, peerId);
+  }
+
+  isHeld(chatId: string): boolean {
+    return this.#held.has(chatId);
+  }
+
+  /** Resumes the peer's held chats and asks the server to replay what was held back. */
+  release(peerId: string): void {
+    for (const [chatId, heldFor] of this.#held) {
+      if (heldFor !== peerId) continue;
+      this.#held.delete(chatId);
+      this.#queue = this.#queue.then(() => {
+        this.#deps.send({ type: 'sync', chatId, afterSeq: this.cursor(chatId) });
+      });
+    }
+  }
+
   close(): void {
     for (const timer of this.#gapTimers.values()) this.#deps.timers.clearTimeout(timer);
     this.#gapTimers.clear();
@@ -130,6 +165,10 @@ export class Delivery {
         return this.#onChatClosed(frame.chatId, frame.reason);
       case 'error':
         return this.#onError(frame);
+      case 'keys_low':
+        return this.#deps.keys?.keysLow();
+      case 'identity_changed':
+        return this.#deps.keys?.identityChanged(frame.userId, frame.identityVersion);
     }
   }
 
@@ -137,7 +176,9 @@ export class Delivery {
     const { chatId, clientMessageId, seq, sentAt } = frame;
     const entry = await this.#deps.outbox.settle(clientMessageId, true);
     if (entry) await this.#deps.events.emit('sent', { chatId, clientMessageId, seq, sentAt });
+    // A send-only client leaves the copy for a receiving client sharing its store to show.
     if (!this.#deps.receive) return;
+    if (entry) await this.#deps.store.takeOwnCopy(clientMessageId);
     // A chat without local state whose history is unknown: leave the seq to the message stream.
     const cursor = this.#cursors.get(chatId) ?? (seq === 1 ? this.#create(chatId, 0) : undefined);
     if (!cursor) return;
@@ -150,6 +191,12 @@ export class Delivery {
     const { chatId, seq } = frame;
     // The server pushes from this user's acked seq on: the first message seen starts the cursor.
     const cursor = this.#cursors.get(chatId) ?? this.#create(chatId, seq - 1);
+    // Held: left unacknowledged, so the server replays it once the chat is released.
+    if (this.#held.has(chatId)) return;
+    if (cursor.isNext(seq) && (await this.#present(frame)) === 'held') {
+      this.#held.set(chatId, frame.senderId);
+      return;
+    }
     const decision = cursor.onMessage(seq, this.#deps.now());
     if (decision.kind === 'duplicate') {
       // Re-acknowledge: the server replays what it believes unacked, so an ack may have been lost.
@@ -167,39 +214,56 @@ export class Delivery {
       }
       return;
     }
-    await this.#present(frame);
     this.#deps.acks.mark(chatId, decision.cursor);
   }
 
-  /** Turns a newly delivered message frame into the app's events. */
-  async #present(frame: MessageFrame): Promise<void> {
+  /** Turns the next message of a chat into the app's events. */
+  async #present(frame: MessageFrame): Promise<Presented> {
     const { chatId, seq, senderId, clientMessageId, sentAt, ciphertext } = frame;
-    const { events } = this.#deps;
-    const own = senderId === this.#userId;
-    if (own) {
+    const { events, store } = this.#deps;
+    const failed = async (reason: string): Promise<Presented> => {
+      await events.emit('undecryptable', { chatId, seq, senderId, clientMessageId, reason });
+      return 'shown';
+    };
+    const show = async (plaintext: Uint8Array, own: boolean): Promise<Presented> => {
+      const content = decodeContent(plaintext);
+      if (!content.ok) return failed(content.reason);
+      const { text } = content.content;
+      await events.emit('message', { chatId, seq, senderId, clientMessageId, sentAt, text, own });
+      return 'shown';
+    };
+    if (senderId === this.#userId) {
       const entry = await this.#deps.outbox.settle(clientMessageId, true);
-      if (entry) return events.emit('sent', { chatId, clientMessageId, seq, sentAt });
+      const copy = await store.takeOwnCopy(clientMessageId);
+      if (entry) {
+        await events.emit('sent', { chatId, clientMessageId, seq, sentAt });
+        return 'shown';
+      }
+      // A ratchet cannot open what it sent: an own message is shown from the copy kept at send
+      // time. Without one it was sent and shown elsewhere, and only fills the seq.
+      const bytes = copy && decodeBase64url(copy.content);
+      return bytes ? show(bytes, true) : 'shown';
     }
-    // A message whose payload the server already deleted (delivered earlier: one of our own, or
-    // one acknowledged through another connection) only fills the seq.
-    if (ciphertext === undefined) return;
-    const failed = (reason: string): Promise<void> =>
-      events.emit('undecryptable', { chatId, seq, senderId, clientMessageId, reason });
+    // A payload the server already deleted (acknowledged through another connection) only fills
+    // the seq.
+    if (ciphertext === undefined) return 'shown';
     const bytes = decodeBase64url(ciphertext);
     if (!bytes) return failed('ciphertext is not base64url');
     let plaintext: Uint8Array;
     try {
       plaintext = await this.#deps.codec.decode(chatId, senderId, bytes);
     } catch (error) {
+      if (isKnockError(error) && error.code === 'identity_changed') {
+        await events.emit('identityChanged', { userId: senderId, chatIds: [chatId] });
+        return 'held';
+      }
       return failed(`the codec could not open the payload: ${String(error)}`);
     }
-    const content = decodeContent(plaintext);
-    if (!content.ok) return failed(content.reason);
-    const { text } = content.content;
-    await events.emit('message', { chatId, seq, senderId, clientMessageId, sentAt, text, own });
+    return show(plaintext, false);
   }
 
   async #onChatClosed(chatId: string, reason: 'expired'): Promise<void> {
+    this.#held.delete(chatId);
     const dropped = this.#deps.outbox.dropChat(chatId);
     await this.#deps.store.deleteChat(chatId);
     this.#deps.acks.forget(chatId);

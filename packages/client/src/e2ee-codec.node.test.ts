@@ -63,6 +63,7 @@ async function party(
   peer: typeof ALICE,
   directory: Directory,
   store: KeyStore,
+  peerVersion: () => number = () => 0,
 ): Promise<E2eeCodec> {
   const keys =
     (await store.loadDevice()) ??
@@ -73,7 +74,7 @@ async function party(
     crypto,
     store,
     takeBundle: directory.takeBundle,
-    peerOf: () => Promise.resolve(peer),
+    peerOf: () => Promise.resolve({ ...peer, identityVersion: peerVersion() }),
     extractable: true,
   });
 }
@@ -124,6 +125,33 @@ describe('E2eeCodec', () => {
     await expect(bob.decode(CHAT, ALICE.id, sent[4]!)).rejects.toMatchObject({ code: 'replay' });
   });
 
+  it('settles on one session when both sides start one at once', async () => {
+    const directory = new Directory();
+    const aliceStore = new MemoryKeyStore();
+    const bobStore = new MemoryKeyStore();
+    const alice = await party(ALICE, BOB, directory, aliceStore);
+    const bob = await party(BOB, ALICE, directory, bobStore);
+    // Both write first, before either has read anything: two sessions, one started by each.
+    const fromAlice = [
+      await alice.encode(CHAT, bytes('a1')),
+      await alice.encode(CHAT, bytes('a2')),
+    ];
+    const fromBob = [await bob.encode(CHAT, bytes('b1'))];
+    expect(text(await bob.decode(CHAT, ALICE.id, fromAlice[0]!))).toBe('a1');
+    expect(text(await alice.decode(CHAT, BOB.id, fromBob[0]!))).toBe('b1');
+    expect(text(await bob.decode(CHAT, ALICE.id, fromAlice[1]!))).toBe('a2');
+    expect(await aliceStore.loadSessions(BOB.id)).toHaveLength(2);
+    // Then they talk in turns, with messages crossing: everything opens, in any order.
+    for (let round = 0; round < 4; round++) {
+      const a = await alice.encode(CHAT, bytes(`a${round}`));
+      const b = await bob.encode(CHAT, bytes(`b${round}`));
+      expect(text(await alice.decode(CHAT, BOB.id, b))).toBe(`b${round}`);
+      expect(text(await bob.decode(CHAT, ALICE.id, a))).toBe(`a${round}`);
+    }
+    // The older session stays until it ages out; every message opened under one of the two.
+    expect(await aliceStore.loadSessions(BOB.id)).toHaveLength(2);
+  });
+
   it('stops at a changed identity until the user accepts it', async () => {
     const directory = new Directory();
     const aliceStore = new MemoryKeyStore();
@@ -133,15 +161,33 @@ describe('E2eeCodec', () => {
 
     // Bob signs in on a new device: a new identity, version 2.
     const newBob = await party(BOB, ALICE, directory, new MemoryKeyStore());
-    await alice.identityChanged(BOB, 2);
+    await alice.identityChanged({ ...BOB, identityVersion: 2 }, 2);
     await expect(alice.encode(CHAT, bytes('two'))).rejects.toMatchObject({
       code: 'identity_changed',
     });
     // Nothing was encrypted for the new key before the user accepted it.
-    expect(await aliceStore.loadSession(BOB.id)).toBeUndefined();
+    expect((await aliceStore.loadSessions(BOB.id))[0]).toBeUndefined();
     await alice.acceptIdentity(BOB.id);
     const two = await alice.encode(CHAT, bytes('two'));
     expect(text(await newBob.decode(CHAT, ALICE.id, two))).toBe('two');
+  });
+
+  it('checks the key again before sending when the chat shows a newer identity version', async () => {
+    const directory = new Directory();
+    const aliceStore = new MemoryKeyStore();
+    let bobVersion = 1;
+    const alice = await party(ALICE, BOB, directory, aliceStore, () => bobVersion);
+    const bob = await party(BOB, ALICE, directory, new MemoryKeyStore());
+    await bob.decode(CHAT, ALICE.id, await alice.encode(CHAT, bytes('one')));
+    expect(await aliceStore.loadPin(BOB.id)).toMatchObject({ identityVersion: 1 });
+
+    // Alice was offline when Bob's new device published (version 2): no live event reached her.
+    await party(BOB, ALICE, directory, new MemoryKeyStore());
+    bobVersion = 2;
+    await expect(alice.encode(CHAT, bytes('two'))).rejects.toMatchObject({
+      code: 'identity_changed',
+    });
+    expect(await aliceStore.loadPin(BOB.id)).toMatchObject({ identityVersion: 2, accepted: false });
   });
 
   it('refuses a bundle whose identity is not the pinned one (a server swapping keys)', async () => {
@@ -151,12 +197,12 @@ describe('E2eeCodec', () => {
     const bob = await party(BOB, ALICE, directory, new MemoryKeyStore());
     await bob.decode(CHAT, ALICE.id, await alice.encode(CHAT, bytes('pinned')));
     // Alice must fetch a bundle again (say she lost the session); the server serves its own keys.
-    await aliceStore.deleteSession(BOB.id);
+    await aliceStore.deleteSessions(BOB.id);
     directory.swap = await createDeviceKeys(crypto, { oneTime: 1, kemOneTime: 1 });
     await expect(alice.encode(CHAT, bytes('secret'))).rejects.toMatchObject({
       code: 'identity_changed',
     });
-    expect(await aliceStore.loadSession(BOB.id)).toBeUndefined();
+    expect((await aliceStore.loadSessions(BOB.id))[0]).toBeUndefined();
     expect(await aliceStore.loadPin(BOB.id)).toMatchObject({ accepted: false });
   });
 });

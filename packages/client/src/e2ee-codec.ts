@@ -14,12 +14,18 @@ import { decodeMessage } from '@knock/crypto/wire-message';
 import type { PrekeyBundleResponse } from '@knock/protocol/keys';
 import type { PayloadCodec } from './codec.js';
 import { KnockError } from './errors.js';
-import type { KeyStore } from './key-store.js';
+import type { KeyStore, PeerPin } from './key-store.js';
 
 /** The peer of a direct chat, as the chat list names it. */
 export interface ChatPeer {
   id: string;
   username: string;
+  /**
+   * The peer's identity version in the directory, from the chat summary. Above the pinned one,
+   * the peer's key is checked again before the next send: a live `identity_changed` may have
+   * been missed while offline.
+   */
+  identityVersion: number;
 }
 
 export interface E2eeCodecOptions {
@@ -36,13 +42,19 @@ export interface E2eeCodecOptions {
 /**
  * The end-to-end encrypted PayloadCodec: one Double Ratchet session per peer, started with PQXDH
  * from the peer's bundle on the first message either way. Every new state is stored before the
- * ciphertext is handed out or the plaintext returned; one peer's operations run one at a time.
+ * ciphertext is handed out or the plaintext returned, inside `KeyStore.exclusive`, so no two clients
+ * sharing the keys advance a ratchet from the same state.
  * A peer's identity is pinned on first use; a different one stops that peer (`identity_changed`)
  * until `acceptIdentity`. Any cryptographic failure throws and changes nothing.
  */
+/**
+ * Sessions kept per peer: the one to send on and older ones still read from (both sides starting
+ * a session at once leaves each with two until they settle on one).
+ */
+export const MAX_SESSIONS_PER_PEER = 5;
+
 export class E2eeCodec implements PayloadCodec {
   readonly #options: E2eeCodecOptions;
-  readonly #queues = new Map<string, Promise<unknown>>();
 
   constructor(options: E2eeCodecOptions) {
     this.#options = options;
@@ -50,23 +62,28 @@ export class E2eeCodec implements PayloadCodec {
 
   async encode(chatId: string, plaintext: Uint8Array): Promise<Uint8Array> {
     const peer = await this.#options.peerOf(chatId);
-    return this.#serial(peer.id, async () => {
+    return this.#options.store.exclusive(async () => {
       const { crypto, store } = this.#options;
+      await this.#catchUp(peer, peer.identityVersion);
       await this.#requireTrusted(peer.id);
-      const session = (await store.loadSession(peer.id)) ?? (await this.#start(peer));
-      const { state, message } = await encrypt(crypto, session, plaintext);
-      await store.saveSession(peer.id, state);
+      const [current, ...older] = await store.loadSessions(peer.id);
+      const { state, message } = await encrypt(
+        crypto,
+        current ?? (await this.#start(peer)),
+        plaintext,
+      );
+      await store.saveSessions(peer.id, [state, ...older]);
       return message;
     });
   }
 
-  async decode(_chatId: string, senderId: string, ciphertext: Uint8Array): Promise<Uint8Array> {
-    return this.#serial(senderId, async () => {
+  async decode(chatId: string, senderId: string, ciphertext: Uint8Array): Promise<Uint8Array> {
+    return this.#options.store.exclusive(async () => {
       const { crypto, store } = this.#options;
       await this.#requireTrusted(senderId);
       const parsed = decodeMessage(ciphertext);
-      const session = await store.loadSession(senderId);
-      if (parsed.type === 'initial' && !(session && isSameAgreement(session, parsed))) {
+      const sessions = await store.loadSessions(senderId);
+      if (parsed.type === 'initial' && !sessions.some((s) => isSameAgreement(s, parsed))) {
         const device = await store.loadDevice();
         if (!device) throw new CryptoError('unknown_prekey', 'this device has no keys yet');
         const options = acceptOptionsFor(device, parsed, {
@@ -74,45 +91,56 @@ export class E2eeCodec implements PayloadCodec {
         });
         // Decrypting proves the sender holds that identity; only then is it compared with the pin.
         const accepted = await acceptInitialMessage(crypto, options, parsed);
-        await this.#checkIdentity(senderId, parsed.initiator, 0);
-        await store.saveSession(
+        const peer = await this.#options.peerOf(chatId);
+        const version = peer.id === senderId ? peer.identityVersion : 0;
+        await this.#checkIdentity(senderId, parsed.initiator, version);
+        await store.saveSessions(
           senderId,
-          accepted.state,
+          [accepted.state, ...sessions].slice(0, MAX_SESSIONS_PER_PEER),
           withoutUsedPrekeys(device, accepted.usedPrekeys),
         );
         return accepted.plaintext;
       }
-      if (!session) throw new CryptoError('session_mismatch', 'no session with this sender');
-      const result = await decrypt(crypto, session, ciphertext);
-      await store.saveSession(senderId, result.state);
-      return result.plaintext;
+      // The current session first, then older ones; the one that opens it becomes current.
+      let failure: unknown = new CryptoError('session_mismatch', 'no session with this sender');
+      for (const [index, session] of sessions.entries()) {
+        const result = await decrypt(crypto, session, ciphertext).catch((error: unknown) => {
+          if (index === 0) failure = error;
+          return undefined;
+        });
+        if (!result) continue;
+        const others = sessions.filter((_, i) => i !== index);
+        await store.saveSessions(senderId, [result.state, ...others]);
+        return result.plaintext;
+      }
+      throw failure;
     });
   }
 
   /** The user has compared the new safety number: the peer's current identity is trusted. */
   async acceptIdentity(peerId: string): Promise<void> {
-    const pin = await this.#options.store.loadPin(peerId);
-    if (pin && !pin.accepted) await this.#options.store.savePin(peerId, { ...pin, accepted: true });
+    const { store } = this.#options;
+    await store.exclusive(async () => {
+      const pin = await store.loadPin(peerId);
+      if (pin && !pin.accepted) await store.savePin(peerId, { ...pin, accepted: true });
+    });
   }
 
   /**
-   * The directory says the peer published a new identity (`identity_changed`): the session goes,
-   * the new identity is fetched and verified, and the peer stays stopped until `acceptIdentity`
-   * — its safety number can be shown from `KeyStore.loadPin` meanwhile.
+   * The directory says the peer published a new identity (`identity_changed`): their current
+   * bundle is fetched and verified; a different key than pinned ends the session and stops the
+   * peer until `acceptIdentity` (its safety number can be shown from the new pin meanwhile).
    */
   async identityChanged(peer: ChatPeer, identityVersion: number): Promise<void> {
-    await this.#serial(peer.id, async () => {
-      const { store } = this.#options;
-      const pin = await store.loadPin(peer.id);
-      if (pin && pin.identityVersion >= identityVersion) return;
-      await store.deleteSession(peer.id);
-      const current = await this.#verifiedBundle(peer);
-      await this.#checkIdentity(peer.id, current.bundle.identity, current.identityVersion).catch(
-        (error: unknown) => {
-          if (!(error instanceof KnockError && error.code === 'identity_changed')) throw error;
-        },
-      );
-    });
+    await this.#options.store.exclusive(() => this.#catchUp(peer, identityVersion));
+  }
+
+  /** Re-checks a pinned peer whose directory version passed the pinned one. */
+  async #catchUp(peer: ChatPeer, identityVersion: number): Promise<void> {
+    const pin = await this.#options.store.loadPin(peer.id);
+    if (!pin || pin.identityVersion >= identityVersion) return;
+    const current = await this.#verifiedBundle(peer);
+    await this.#pin(peer.id, pin, current.bundle.identity, current.identityVersion);
   }
 
   async #start(peer: ChatPeer): Promise<SessionState> {
@@ -138,38 +166,43 @@ export class E2eeCodec implements PayloadCodec {
   }
 
   /** Pins a first identity; a different one than pinned stops the peer until accepted. */
-  async #checkIdentity(peerId: string, identity: PublicIdentity, version: number) {
+  async #checkIdentity(peerId: string, identity: PublicIdentity, version: number): Promise<void> {
+    const pin = await this.#options.store.loadPin(peerId);
+    if (!(await this.#pin(peerId, pin, identity, version)))
+      throw new KnockError('identity_changed');
+  }
+
+  /** Records the peer's identity; false when it differs from the pinned one (peer now stopped). */
+  async #pin(
+    peerId: string,
+    pin: PeerPin | undefined,
+    identity: PublicIdentity,
+    version: number,
+  ): Promise<boolean> {
     const { store } = this.#options;
     const signingKey = encodeBase64url(identity.signingKey);
-    const pin = await store.loadPin(peerId);
     if (!pin) {
       await store.savePin(peerId, { signingKey, identityVersion: version, accepted: true });
-      return;
+      return true;
     }
-    if (pin.signingKey === signingKey) return;
-    await store.deleteSession(peerId);
+    if (pin.signingKey === signingKey) {
+      if (version > pin.identityVersion) {
+        await store.savePin(peerId, { ...pin, identityVersion: version });
+      }
+      return true;
+    }
+    await store.deleteSessions(peerId);
     await store.savePin(peerId, {
       signingKey,
       identityVersion: Math.max(version, pin.identityVersion + 1),
       accepted: false,
     });
-    throw new KnockError('identity_changed');
+    return false;
   }
 
   async #requireTrusted(peerId: string): Promise<void> {
     const pin = await this.#options.store.loadPin(peerId);
     if (pin && !pin.accepted) throw new KnockError('identity_changed');
-  }
-
-  #serial<T>(peerId: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.#queues.get(peerId) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const settled = run.catch(() => undefined);
-    this.#queues.set(peerId, settled);
-    void settled.then(() => {
-      if (this.#queues.get(peerId) === settled) this.#queues.delete(peerId);
-    });
-    return run;
   }
 }
 

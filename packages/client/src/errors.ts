@@ -9,6 +9,8 @@ export const clientErrorMessages = {
   timeout: 'The operation timed out.',
   identity_changed:
     "This contact's security key changed. Compare the new safety number before you continue.",
+  identity_replaced:
+    "Another device now holds this account's keys, so this one cannot read new messages. Sign in again here to make it this account's device.",
 } as const;
 
 export type ClientErrorCode = keyof typeof clientErrorMessages;

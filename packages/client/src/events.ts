@@ -63,6 +63,15 @@ export interface UndecryptableEvent {
   reason: string;
 }
 
+/**
+ * A peer's identity key changed. Their chats are stopped, nothing is shown from or sent to them,
+ * until the user has compared the new safety number and called `acceptIdentity(userId)`.
+ */
+export interface IdentityChangedEvent {
+  userId: string;
+  chatIds: string[];
+}
+
 /** An `error` frame that does not concern a queued send. */
 export interface ServerErrorEvent {
   code: string;
@@ -80,5 +89,6 @@ export interface KnockClientEvents {
   chatClosed: ChatClosedEvent;
   state: StateChange;
   undecryptable: UndecryptableEvent;
+  identityChanged: IdentityChangedEvent;
   serverError: ServerErrorEvent;
 }

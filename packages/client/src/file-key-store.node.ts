@@ -8,13 +8,16 @@ import {
 import type { DeviceKeys } from '@knock/crypto/device-keys';
 import { sessionFromJSON, sessionToJSON, type SessionStateJSON } from '@knock/crypto/session-codec';
 import type { SessionState } from '@knock/crypto/session-state';
+import { withFileLock } from './file-lock.node.js';
 import { JsonFile } from './json-file.node.js';
 import type { KeyStore, PeerPin } from './key-store.js';
+import { Serial } from './serial.js';
 
 interface KeyFile {
   version: 1;
   device: DeviceKeysJSON | null;
-  sessions: Record<string, SessionStateJSON>;
+  /** Per peer, the session to send on first. (Version 1 files may hold one bare session.) */
+  sessions: Record<string, SessionStateJSON[] | SessionStateJSON>;
   pins: Record<string, PeerPin>;
 }
 
@@ -27,6 +30,7 @@ interface KeyFile {
 export class FileKeyStore implements KeyStore {
   readonly #crypto: CryptoBackend;
   readonly #file: JsonFile<KeyFile>;
+  readonly #lock = new Serial();
 
   constructor(path: string, crypto: CryptoBackend) {
     this.#crypto = crypto;
@@ -42,6 +46,14 @@ export class FileKeyStore implements KeyStore {
     return this.#file.path;
   }
 
+  /** In this process one task at a time; across processes under the lock file `<path>.session.lock`. */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    // A task may wait on the network (fetching a bundle), hence the longer patience.
+    return this.#lock.run(() =>
+      withFileLock(`${this.path}.session`, task, { timeoutMs: 60_000, staleMs: 120_000 }),
+    );
+  }
+
   async loadDevice(): Promise<DeviceKeys | undefined> {
     const file = await this.#file.read();
     return file.device ? deviceKeysFromJSON(this.#crypto, file.device) : undefined;
@@ -54,21 +66,27 @@ export class FileKeyStore implements KeyStore {
     });
   }
 
-  async loadSession(peerId: string): Promise<SessionState | undefined> {
+  async loadSessions(peerId: string): Promise<readonly SessionState[]> {
     const json = (await this.#file.read()).sessions[peerId];
-    return json ? sessionFromJSON(this.#crypto, json) : undefined;
+    if (json === undefined) return [];
+    const list = Array.isArray(json) ? json : [json];
+    return Promise.all(list.map((session) => sessionFromJSON(this.#crypto, session)));
   }
 
-  async saveSession(peerId: string, state: SessionState, device?: DeviceKeys): Promise<void> {
-    const session = await sessionToJSON(this.#crypto, state);
+  async saveSessions(
+    peerId: string,
+    sessions: readonly SessionState[],
+    device?: DeviceKeys,
+  ): Promise<void> {
+    const json = await Promise.all(sessions.map((state) => sessionToJSON(this.#crypto, state)));
     const deviceJson = device ? await deviceKeysToJSON(this.#crypto, device) : undefined;
     await this.#update((file) => {
-      file.sessions[peerId] = session;
+      file.sessions[peerId] = json;
       if (deviceJson) file.device = deviceJson;
     });
   }
 
-  async deleteSession(peerId: string): Promise<void> {
+  async deleteSessions(peerId: string): Promise<void> {
     await this.#update((file) => {
       file.sessions = Object.fromEntries(
         Object.entries(file.sessions).filter(([id]) => id !== peerId),

@@ -1,6 +1,6 @@
 // Node-only: a lock file that serialises writers of one file across processes (e.g. `knock listen`
 // and `knock send` sharing a state directory).
-import { open, stat, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isErrno } from './atomic-file.node.js';
 
@@ -46,13 +46,27 @@ export async function withFileLock<T>(
   }
 }
 
+/** A lock is stale when it is old or its holder (the pid inside) is no longer running. */
 async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
   try {
     const info = await stat(lockPath);
-    return Date.now() - info.mtimeMs > staleMs;
+    if (Date.now() - info.mtimeMs > staleMs) return true;
+    const pid = Number.parseInt(await readFile(lockPath, 'utf8'), 10);
+    // An empty file is a holder between `open` and `writeFile`: give it time.
+    return Number.isSafeInteger(pid) && pid > 0 && !isRunning(pid);
   } catch (error) {
     // Vanished between open and stat: not stale, just retry.
     if (isErrno(error, 'ENOENT')) return false;
     throw error;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, under another user.
+    return !isErrno(error, 'ESRCH');
   }
 }

@@ -1,8 +1,8 @@
 // Node-only: a ClientStore kept in one JSON file (the CLI's and bots' store).
 import * as v from 'valibot';
 import { JsonFile } from './json-file.node.js';
-import type { ClientStore, OutboxEntry } from './store.js';
-import { emptySnapshot, StoreSnapshot } from './store.js';
+import type { ClientStore, OutboxEntry, OwnCopy } from './store.js';
+import { emptySnapshot, MAX_OWN_COPIES, StoreSnapshot } from './store.js';
 
 /**
  * A ClientStore in one JSON file, mode 0600 (see JsonFile: every change re-reads and atomically
@@ -66,13 +66,36 @@ export class FileStore implements ClientStore {
     });
   }
 
+  async putOwnCopy(copy: OwnCopy): Promise<void> {
+    await this.#update((snapshot) => {
+      const others = snapshot.ownCopies.filter((c) => c.clientMessageId !== copy.clientMessageId);
+      snapshot.ownCopies = [...others, { ...copy }].slice(-MAX_OWN_COPIES);
+      return true;
+    });
+  }
+
+  async takeOwnCopy(clientMessageId: string): Promise<OwnCopy | undefined> {
+    let taken: OwnCopy | undefined;
+    await this.#update((snapshot) => {
+      taken = snapshot.ownCopies.find((c) => c.clientMessageId === clientMessageId);
+      if (!taken) return false;
+      snapshot.ownCopies = snapshot.ownCopies.filter((c) => c !== taken);
+      return true;
+    });
+    return taken;
+  }
+
   async deleteChat(chatId: string): Promise<void> {
     await this.#update((snapshot) => {
-      const had = chatId in snapshot.cursors || snapshot.outbox.some((e) => e.chatId === chatId);
+      const had =
+        chatId in snapshot.cursors ||
+        snapshot.outbox.some((e) => e.chatId === chatId) ||
+        snapshot.ownCopies.some((c) => c.chatId === chatId);
       snapshot.cursors = Object.fromEntries(
         Object.entries(snapshot.cursors).filter(([id]) => id !== chatId),
       );
       snapshot.outbox = snapshot.outbox.filter((e) => e.chatId !== chatId);
+      snapshot.ownCopies = snapshot.ownCopies.filter((c) => c.chatId !== chatId);
       return had;
     });
   }

@@ -3,6 +3,7 @@
 import { dirname } from 'node:path';
 import { ensurePrivateDirectory, readFileIfExists, writeFileAtomic } from './atomic-file.node.js';
 import { withFileLock } from './file-lock.node.js';
+import { Serial } from './serial.js';
 
 /**
  * A JSON document in a file, mode 0600, in a 0700 directory. Reads parse it afresh; an update
@@ -15,7 +16,7 @@ export class JsonFile<T> {
   readonly #parse: (json: unknown) => T | undefined;
   readonly #empty: () => T;
   readonly #what: string;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #serial = new Serial();
 
   /** `parse` returns undefined for a document of the wrong shape; `what` names it in errors. */
   constructor(path: string, what: string, parse: (json: unknown) => T | undefined, empty: () => T) {
@@ -26,12 +27,12 @@ export class JsonFile<T> {
   }
 
   read(): Promise<T> {
-    return this.#serial(() => this.#read());
+    return this.#serial.run(() => this.#read());
   }
 
   /** Applies `mutate` to a fresh read and writes the result back when it reports a change. */
   update(mutate: (document: T) => boolean): Promise<void> {
-    return this.#serial(async () => {
+    return this.#serial.run(async () => {
       await ensurePrivateDirectory(dirname(this.path));
       await withFileLock(this.path, async () => {
         const document = await this.#read();
@@ -44,7 +45,7 @@ export class JsonFile<T> {
 
   /** Resolves once every call made so far has finished. */
   async settled(): Promise<void> {
-    await this.#queue.catch(() => undefined);
+    await this.#serial.settled();
   }
 
   async #read(): Promise<T> {
@@ -61,11 +62,5 @@ export class JsonFile<T> {
       throw new Error(`The ${this.#what} ${this.path} has an unexpected shape.`);
     }
     return document;
-  }
-
-  #serial<R>(task: () => Promise<R>): Promise<R> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => undefined);
-    return run;
   }
 }

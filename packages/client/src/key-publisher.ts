@@ -45,7 +45,17 @@ export interface KeysOutcome {
  * reports `replaced`, and the user decides. New keys are stored before they are published, so a
  * crash never leaves the directory with keys the device lost.
  */
-export async function ensureKeysPublished(
+export function ensureKeysPublished(
+  crypto: CryptoBackend,
+  store: KeyStore,
+  directory: KeyDirectory,
+  options: { extractable: boolean; takeOver?: boolean },
+): Promise<KeysOutcome> {
+  // Exclusive: a concurrent initial message removes used prekeys from the same device keys.
+  return store.exclusive(() => publish(crypto, store, directory, options));
+}
+
+async function publish(
   crypto: CryptoBackend,
   store: KeyStore,
   directory: KeyDirectory,

@@ -51,7 +51,7 @@ describe.each([
   it('starts empty, then keeps device keys, sessions and pins', async () => {
     const store = make();
     expect(await store.loadDevice()).toBeUndefined();
-    expect(await store.loadSession('bob')).toBeUndefined();
+    expect((await store.loadSessions('bob'))[0]).toBeUndefined();
     expect(await store.loadPin('bob')).toBeUndefined();
 
     const { device, session } = await deviceAndSession();
@@ -59,9 +59,9 @@ describe.each([
     expect(publicOf(await store.loadDevice())).toEqual(publicOf(device));
 
     const fewer = { ...device, oneTimePrekeys: device.oneTimePrekeys.slice(1) };
-    await store.saveSession('bob', session, fewer);
+    await store.saveSessions('bob', [session], fewer);
     expect(publicOf(await store.loadDevice()).oneTime).toEqual([2]);
-    const loaded = await store.loadSession('bob');
+    const loaded = (await store.loadSessions('bob'))[0];
     // The stored session still works: it encrypts exactly as the original does next.
     expect(loaded?.sendCount).toBe(session.sendCount);
     expect([...(loaded?.rootKey ?? [])]).toEqual([...session.rootKey]);
@@ -71,8 +71,8 @@ describe.each([
     await store.savePin('bob', pin);
     expect(await store.loadPin('bob')).toEqual(pin);
 
-    await store.deleteSession('bob');
-    expect(await store.loadSession('bob')).toBeUndefined();
+    await store.deleteSessions('bob');
+    expect((await store.loadSessions('bob'))[0]).toBeUndefined();
     await store.close();
   });
 });

@@ -19,17 +19,34 @@ export interface PeerPin {
  * caller stores a new ratchet state before the ciphertext leaves or the plaintext is shown.
  */
 export interface KeyStore {
+  /**
+   * Runs `task` while no other user of this store runs one, in this process or any other client
+   * sharing the store (another tab, another `knock` process): a ratchet is loaded, advanced and
+   * saved inside one call, so two clients never advance the same session from the same state.
+   * Not re-entrant: a task must not call `exclusive` again.
+   */
+  exclusive<T>(task: () => Promise<T>): Promise<T>;
+
   loadDevice(): Promise<DeviceKeys | undefined>;
   saveDevice(keys: DeviceKeys): Promise<void>;
 
-  loadSession(peerId: string): Promise<SessionState | undefined>;
   /**
-   * Stores a session. `device`, when given, replaces the device keys in the same durable step: a
-   * session accepted from an initial message used up one-time prekeys, and the two must never be
-   * stored apart (a crash between them would let the same prekey answer twice).
+   * A peer's sessions, the one to send on first (empty when none). Older sessions stay for a
+   * while to read what was sent on them: when both sides start a session at once, each side
+   * reads the other's and they settle on whichever one a message last arrived on.
    */
-  saveSession(peerId: string, state: SessionState, device?: DeviceKeys): Promise<void>;
-  deleteSession(peerId: string): Promise<void>;
+  loadSessions(peerId: string): Promise<readonly SessionState[]>;
+  /**
+   * Stores a peer's sessions. `device`, when given, replaces the device keys in the same durable
+   * step: a session accepted from an initial message used up one-time prekeys, and the two must
+   * never be stored apart (a crash between them would let the same prekey answer twice).
+   */
+  saveSessions(
+    peerId: string,
+    sessions: readonly SessionState[],
+    device?: DeviceKeys,
+  ): Promise<void>;
+  deleteSessions(peerId: string): Promise<void>;
 
   loadPin(peerId: string): Promise<PeerPin | undefined>;
   savePin(peerId: string, pin: PeerPin): Promise<void>;

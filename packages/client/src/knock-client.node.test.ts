@@ -11,6 +11,7 @@ import { MemoryStore } from './memory-store.js';
 import type { ClientStore } from './store.js';
 import { collect, events, nextEvent } from './testing/events.js';
 import { FakeKnockServer } from './testing/fake-server.node.js';
+import { plaintextTestCodec } from './testing/plaintext-codec.js';
 import { createNodeSocketFactory } from './ws-adapter.node.js';
 
 const ALICE = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -42,8 +43,9 @@ function client(token: string, options: Partial<KnockClientOptions> = {}): Knock
     store: new MemoryStore(),
     backoff: { baseMs: 1, capMs: 5 },
     ackDelayMs: 0,
+    codec: plaintextTestCodec,
     ...options,
-  });
+  } as KnockClientOptions);
   clients.push(created);
   return created;
 }

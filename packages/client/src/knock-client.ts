@@ -4,11 +4,13 @@ import { ID_PATTERN, MAX_CIPHERTEXT_BYTES, WS_PATH } from '@knock/protocol/limit
 import { AckScheduler } from './acks.js';
 import type { BackoffOptions } from './backoff.js';
 import type { PayloadCodec } from './codec.js';
-import { unencryptedPassthroughCodec } from './codec.js';
 import type { ConnectionState, StateChange } from './connection.js';
 import { Connection } from './connection.js';
 import { encodeContent, textContent } from './content.js';
 import { Delivery } from './delivery.js';
+import type { ChatPeer } from './e2ee-codec.js';
+import type { EndToEndOptions, PeerIdentity } from './end-to-end.js';
+import { EndToEnd } from './end-to-end.js';
 import type { Listener } from './emitter.js';
 import { Emitter } from './emitter.js';
 import { KnockError } from './errors.js';
@@ -25,7 +27,14 @@ import type { SocketFactory } from './socket.js';
 import { toWebSocketUrl } from './socket.js';
 import type { ClientStore, OutboxEntry } from './store.js';
 
-export interface KnockClientOptions {
+/**
+ * End-to-end encryption (`e2ee`) is what clients use. A bare `codec` exists for tests of delivery
+ * mechanics against a fake server without a key directory.
+ */
+export type KnockClientOptions = KnockClientBaseOptions &
+  ({ e2ee: EndToEndOptions; codec?: never } | { codec: PayloadCodec; e2ee?: never });
+
+export interface KnockClientBaseOptions {
   /** The server's origin, e.g. `https://knock.example`. */
   serverUrl: string;
   /** Creates WebSockets: `createNodeSocketFactory()` in Node, a browser adapter in browsers. */
@@ -34,8 +43,8 @@ export interface KnockClientOptions {
   store?: ClientStore;
   /** A bearer token from an earlier `login`. */
   token?: string;
-  /** The payload codec; the E2EE layer replaces the default passthrough. */
-  codec?: PayloadCodec;
+  /** The user the token belongs to, when it was stored with it. */
+  user?: PublicUser;
   fetch?: FetchLike;
   logger?: Logger;
   /** False for send-only clients (`knock send`): incoming messages are left for other clients. */
@@ -61,16 +70,21 @@ export class KnockClient {
   readonly #acks: AckScheduler;
   readonly #delivery: Delivery;
   readonly #codec: PayloadCodec;
+  readonly #e2ee: EndToEnd | undefined;
+  readonly #logger: Logger;
   readonly #now: () => number;
   readonly #reads = new Map<string, number>();
+  /** Chat summaries seen so far: who the peer of each chat is. */
+  readonly #chats = new Map<string, ChatSummary>();
   #user: PublicUser | undefined;
   #loaded: Promise<void> | undefined;
 
   constructor(options: KnockClientOptions) {
     const logger = options.logger ?? silentLogger;
     const timers = options.timers ?? systemTimers;
+    this.#logger = logger;
+    this.#user = options.user;
     this.#now = options.now ?? (() => Date.now());
-    this.#codec = options.codec ?? unencryptedPassthroughCodec;
     this.#store = options.store ?? new MemoryStore();
     this.#events = new Emitter(logger);
     const httpOptions = { baseUrl: options.serverUrl };
@@ -79,6 +93,8 @@ export class KnockClient {
       ...(options.fetch && { fetch: options.fetch }),
       ...(options.token !== undefined && { token: options.token }),
     });
+    this.#e2ee = options.e2ee && new EndToEnd(options.e2ee, this.http, (id) => this.#peerOf(id));
+    this.#codec = this.#e2ee?.codec ?? options.codec ?? failClosed();
     this.#connection = new Connection({
       url: toWebSocketUrl(options.serverUrl, WS_PATH),
       socketFactory: options.socketFactory,
@@ -110,6 +126,16 @@ export class KnockClient {
       timers,
       now: this.#now,
       receive: options.receive ?? true,
+      ...(this.#e2ee && {
+        keys: {
+          keysLow: () => this.#onKeysLow(),
+          identityChanged: (userId, version) => this.#onIdentityChanged(userId, version),
+        },
+      }),
+    });
+    this.#events.on('chat', ({ chat }) => this.#remember(chat));
+    this.#events.on('chatClosed', ({ chatId }) => {
+      this.#chats.delete(chatId);
     });
     this.#connection.events.on('frame', (frame) => this.#delivery.handle(frame));
     this.#connection.events.on('state', (change) => this.#onState(change));
@@ -171,6 +197,7 @@ export class KnockClient {
   async connect(): Promise<void> {
     await this.#load();
     if (this.#connection.state === 'online') return;
+    await this.#e2ee?.publishKeys();
     const online = new Promise<void>((resolve, reject) => {
       const off = this.#connection.events.on('state', ({ state }) => {
         if (state === 'online') {
@@ -208,10 +235,20 @@ export class KnockClient {
     return this.#delivery.idle();
   }
 
+  /**
+   * Creates this device's keys if it has none, publishes them and tops up its prekeys (`connect`
+   * does this too). `takeOver` makes this device the account's one even if another device
+   * published keys since (ADR 0008); without it that case fails with `identity_replaced`.
+   */
+  async publishKeys(options: { takeOver?: boolean } = {}): Promise<void> {
+    if (!this.#e2ee) throw new KnockError('bad_request', 'This client has no end-to-end keys.');
+    await this.#e2ee.publishKeys(options.takeOver === true);
+  }
+
   async listChats(): Promise<ChatSummary[]> {
     const chats = await this.http.listChats();
     await this.#load();
-    for (const chat of chats) this.#delivery.seed(chat);
+    for (const chat of chats) this.#remember(chat);
     return chats;
   }
 
@@ -219,15 +256,35 @@ export class KnockClient {
   async startChat(username: string): Promise<ChatSummary> {
     const chat = await this.http.startChat(username);
     await this.#load();
-    this.#delivery.seed(chat);
+    this.#remember(chat);
     return chat;
   }
 
   async getChat(chatId: string): Promise<ChatSummary> {
     const chat = await this.http.getChat(chatId);
     await this.#load();
-    this.#delivery.seed(chat);
+    this.#remember(chat);
     return chat;
+  }
+
+  /**
+   * The safety number with a peer and whether it is accepted; undefined before any message with
+   * them. After an `identityChanged` event it is the new one, to compare before `acceptIdentity`.
+   */
+  async peerIdentity(peerId: string): Promise<PeerIdentity | undefined> {
+    const ownId = this.userId;
+    if (!this.#e2ee || ownId === undefined) return undefined;
+    return this.#e2ee.peerIdentity(ownId, peerId);
+  }
+
+  /**
+   * The user compared the peer's new safety number: their chats resume, and what they sent while
+   * stopped is fetched again from the server and shown.
+   */
+  async acceptIdentity(peerId: string): Promise<void> {
+    if (!this.#e2ee) return;
+    await this.#e2ee.acceptIdentity(peerId);
+    this.#delivery.release(peerId);
   }
 
   /**
@@ -238,7 +295,8 @@ export class KnockClient {
   async sendText(chatId: string, text: string): Promise<string> {
     if (!ID_PATTERN.test(chatId)) throw new KnockError('bad_request', 'That is not a chat id.');
     await this.#load();
-    const ciphertext = await this.#codec.encode(chatId, encodeContent(textContent(text)));
+    const content = encodeContent(textContent(text));
+    const ciphertext = await this.#codec.encode(chatId, content);
     if (ciphertext.length > MAX_CIPHERTEXT_BYTES) throw new KnockError('message_too_large');
     const entry: OutboxEntry = {
       chatId,
@@ -246,6 +304,13 @@ export class KnockClient {
       ciphertext: encodeBase64url(ciphertext),
       createdAt: this.#now(),
     };
+    const { clientMessageId, createdAt } = entry;
+    await this.#store.putOwnCopy({
+      chatId,
+      clientMessageId,
+      content: encodeBase64url(content),
+      createdAt,
+    });
     await this.#outbox.add(entry);
     return entry.clientMessageId;
   }
@@ -283,8 +348,56 @@ export class KnockClient {
     void this.#events.emit('state', change);
   }
 
+  #remember(chat: ChatSummary): void {
+    this.#chats.set(chat.id, chat);
+    this.#delivery.seed(chat);
+  }
+
+  async #peerOf(chatId: string): Promise<ChatPeer> {
+    const chat = this.#chats.get(chatId) ?? (await this.getChat(chatId));
+    const { id, username } = chat.peer;
+    return { id, username, identityVersion: chat.peerIdentityVersion };
+  }
+
+  async #onKeysLow(): Promise<void> {
+    try {
+      await this.#e2ee?.publishKeys();
+    } catch (error) {
+      this.#logger.warn('could not top up prekeys', { error: String(error) });
+    }
+  }
+
+  async #onIdentityChanged(userId: string, version: number): Promise<void> {
+    const e2ee = this.#e2ee;
+    if (!e2ee) return;
+    try {
+      const known = [...this.#chats.values()].filter((chat) => chat.peer.id === userId);
+      const chats =
+        known.length > 0 ? known : (await this.listChats()).filter((c) => c.peer.id === userId);
+      const chat = chats[0];
+      if (!chat) return;
+      const { id, username } = chat.peer;
+      const peer = { id, username, identityVersion: version };
+      if (!(await e2ee.identityChanged(peer, version))) return;
+      // A message from the new identity may have stopped these chats already.
+      const chatIds = chats.map((chat) => chat.id).filter((id) => !this.#delivery.isHeld(id));
+      if (chatIds.length === 0) return;
+      for (const chatId of chatIds) this.#delivery.hold(chatId, userId);
+      await this.#events.emit('identityChanged', { userId, chatIds });
+    } catch (error) {
+      this.#logger.warn('could not check a changed identity', { error: String(error) });
+    }
+  }
+
   #load(): Promise<void> {
     this.#loaded ??= this.#delivery.load();
     return this.#loaded;
   }
+}
+
+/** A client without a codec cannot send or read anything: every attempt fails. */
+function failClosed(): PayloadCodec {
+  const refuse = () =>
+    Promise.reject(new KnockError('bad_request', 'No end-to-end keys configured.'));
+  return { encode: refuse, decode: refuse };
 }

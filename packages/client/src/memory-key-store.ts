@@ -1,6 +1,7 @@
 import type { DeviceKeys } from '@knock/crypto/device-keys';
 import type { SessionState } from '@knock/crypto/session-state';
 import type { KeyStore, PeerPin } from './key-store.js';
+import { Serial } from './serial.js';
 
 /**
  * A KeyStore in memory: nothing survives the process. Sessions and keys are immutable values, so
@@ -8,9 +9,14 @@ import type { KeyStore, PeerPin } from './key-store.js';
  * WebCrypto keys included).
  */
 export class MemoryKeyStore implements KeyStore {
+  readonly #lock = new Serial();
   #device: DeviceKeys | undefined;
-  readonly #sessions = new Map<string, SessionState>();
+  readonly #sessions = new Map<string, readonly SessionState[]>();
   readonly #pins = new Map<string, PeerPin>();
+
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return this.#lock.run(task);
+  }
 
   loadDevice(): Promise<DeviceKeys | undefined> {
     return Promise.resolve(this.#device);
@@ -21,17 +27,21 @@ export class MemoryKeyStore implements KeyStore {
     return Promise.resolve();
   }
 
-  loadSession(peerId: string): Promise<SessionState | undefined> {
-    return Promise.resolve(this.#sessions.get(peerId));
+  loadSessions(peerId: string): Promise<readonly SessionState[]> {
+    return Promise.resolve(this.#sessions.get(peerId) ?? []);
   }
 
-  saveSession(peerId: string, state: SessionState, device?: DeviceKeys): Promise<void> {
-    this.#sessions.set(peerId, state);
+  saveSessions(
+    peerId: string,
+    sessions: readonly SessionState[],
+    device?: DeviceKeys,
+  ): Promise<void> {
+    this.#sessions.set(peerId, [...sessions]);
     if (device) this.#device = device;
     return Promise.resolve();
   }
 
-  deleteSession(peerId: string): Promise<void> {
+  deleteSessions(peerId: string): Promise<void> {
     this.#sessions.delete(peerId);
     return Promise.resolve();
   }

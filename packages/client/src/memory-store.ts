@@ -1,9 +1,11 @@
-import type { ClientStore, OutboxEntry } from './store.js';
+import type { ClientStore, OutboxEntry, OwnCopy } from './store.js';
+import { MAX_OWN_COPIES } from './store.js';
 
 /** A store that forgets everything when the process ends: for tests and throwaway sessions. */
 export class MemoryStore implements ClientStore {
   #outbox: OutboxEntry[] = [];
   readonly #cursors = new Map<string, number>();
+  readonly #ownCopies = new Map<string, OwnCopy>();
 
   addOutboxEntry(entry: OutboxEntry): Promise<void> {
     if (!this.#outbox.some((e) => e.clientMessageId === entry.clientMessageId)) {
@@ -32,8 +34,26 @@ export class MemoryStore implements ClientStore {
     return Promise.resolve();
   }
 
+  putOwnCopy(copy: OwnCopy): Promise<void> {
+    this.#ownCopies.set(copy.clientMessageId, { ...copy });
+    // Insertion order is age order: drop the oldest beyond the cap.
+    for (const id of this.#ownCopies.keys()) {
+      if (this.#ownCopies.size <= MAX_OWN_COPIES) break;
+      this.#ownCopies.delete(id);
+    }
+    return Promise.resolve();
+  }
+
+  takeOwnCopy(clientMessageId: string): Promise<OwnCopy | undefined> {
+    const copy = this.#ownCopies.get(clientMessageId);
+    this.#ownCopies.delete(clientMessageId);
+    return Promise.resolve(copy);
+  }
+
   deleteChat(chatId: string): Promise<void> {
     this.#cursors.delete(chatId);
+    for (const [id, copy] of this.#ownCopies)
+      if (copy.chatId === chatId) this.#ownCopies.delete(id);
     this.#outbox = this.#outbox.filter((entry) => entry.chatId !== chatId);
     return Promise.resolve();
   }

@@ -6,6 +6,7 @@ import { silentLogger } from './logger.js';
 import type { TimerHandle, Timers } from './platform.js';
 import { systemTimers } from './platform.js';
 import type { ClientStore, OutboxEntry } from './store.js';
+import { Serial } from './serial.js';
 
 export interface OutboxTransport {
   /** Hands a frame to the socket; false when offline. */
@@ -37,7 +38,7 @@ export class Outbox {
   readonly #retryBackoff: BackoffOptions;
   #entries: OutboxEntry[] = [];
   readonly #inFlight = new Set<string>();
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #serial = new Serial();
   #retryTimer: TimerHandle | undefined;
   #retryAttempt = 0;
 
@@ -61,7 +62,7 @@ export class Outbox {
 
   /** Re-reads the queue from the store (which other processes may share) and sends all of it. */
   reload(): Promise<void> {
-    return this.#serial(async () => {
+    return this.#serial.run(async () => {
       this.#entries = await this.#store.listOutbox();
       this.#inFlight.clear();
       this.pump();
@@ -70,7 +71,7 @@ export class Outbox {
 
   /** Persists the entry, then sends it if online. Resolves once the entry is durable. */
   add(entry: OutboxEntry): Promise<void> {
-    return this.#serial(async () => {
+    return this.#serial.run(async () => {
       await this.#store.addOutboxEntry(entry);
       if (!this.get(entry.clientMessageId)) this.#entries.push(entry);
       this.pump();
@@ -103,7 +104,7 @@ export class Outbox {
    * the entry when it was in the queue. The removal is durable when the promise resolves.
    */
   settle(clientMessageId: string, stored: boolean): Promise<OutboxEntry | undefined> {
-    return this.#serial(async () => {
+    return this.#serial.run(async () => {
       const entry = this.get(clientMessageId);
       if (stored) this.#retryAttempt = 0;
       if (!entry) return undefined;
@@ -143,11 +144,5 @@ export class Outbox {
   #cancelRetry(): void {
     if (this.#retryTimer !== undefined) this.#timers.clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
-  }
-
-  #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => undefined);
-    return run;
   }
 }

@@ -11,21 +11,39 @@ export const OutboxEntry = v.object({
 });
 export type OutboxEntry = v.InferOutput<typeof OutboxEntry>;
 
+/**
+ * The content of a message this client sent, kept so that any client sharing the store can show
+ * it: a Double Ratchet sender cannot decrypt its own ciphertext when the server echoes it back.
+ */
+export const OwnCopy = v.object({
+  chatId: Id,
+  clientMessageId: ClientMessageId,
+  /** The content bytes (content.ts) as base64url: plaintext, so as private as the store. */
+  content: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]*$/)),
+  createdAt: Timestamp,
+});
+export type OwnCopy = v.InferOutput<typeof OwnCopy>;
+
+/** Own copies a store keeps at most; beyond this the oldest go (they were shown long ago). */
+export const MAX_OWN_COPIES = 1000;
+
 /** The persisted state of a store that keeps everything in one document (file store). */
 export const StoreSnapshot = v.object({
   version: v.literal(1),
   outbox: v.array(OutboxEntry),
   /** chatId → contiguous cursor (see cursor.ts). */
   cursors: v.record(Id, Seq),
+  ownCopies: v.optional(v.array(OwnCopy), () => []),
 });
 export type StoreSnapshot = v.InferOutput<typeof StoreSnapshot>;
 
 export function emptySnapshot(): StoreSnapshot {
-  return { version: 1, outbox: [], cursors: {} };
+  return { version: 1, outbox: [], cursors: {}, ownCopies: [] };
 }
 
 /**
- * Where the client keeps what must survive a restart: the outbox and the per-chat cursors.
+ * Where the client keeps what must survive a restart: the outbox, the per-chat cursors and copies
+ * of own messages not yet shown.
  * Implementations: memory-store.ts (tests, ephemeral sessions), file-store.node.ts (CLI, bots) and
  * later IndexedDB (browsers) — hence small asynchronous operations on two keyed collections rather
  * than one big document. Every operation is durable when its promise resolves.
@@ -42,7 +60,12 @@ export interface ClientStore {
   /** Raises cursors; a cursor never goes down, so a lower value is ignored. */
   saveCursors(cursors: ReadonlyMap<string, number>): Promise<void>;
 
-  /** Forgets a chat: its cursor and its outbox entries. */
+  /** Keeps a copy of an own message until a client presents it (`takeOwnCopy`). */
+  putOwnCopy(copy: OwnCopy): Promise<void>;
+  /** Removes and returns the copy of an own message, if this store has it. */
+  takeOwnCopy(clientMessageId: string): Promise<OwnCopy | undefined>;
+
+  /** Forgets a chat: its cursor, its outbox entries and its own copies. */
   deleteChat(chatId: string): Promise<void>;
 
   close(): Promise<void>;

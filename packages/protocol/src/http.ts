@@ -74,6 +74,12 @@ export const ChatSummary = v.object({
   /** What the peer has acknowledged receiving (delivered) and read. */
   peerAckedSeq: Seq,
   peerReadSeq: Seq,
+  /**
+   * The peer's identity version in the key directory (0 before they published keys). A client
+   * that pinned a lower version checks the peer's key before it sends again: it may have missed
+   * the live `identity_changed` event while offline.
+   */
+  peerIdentityVersion: v.pipe(v.number(), v.integer(), v.minValue(0)),
 });
 export type ChatSummary = v.InferOutput<typeof ChatSummary>;
 

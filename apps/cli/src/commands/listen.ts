@@ -65,6 +65,7 @@ export function registerListen(program: Command, io: CliIo): void {
     client.on('sent', (event) => print(fmt.formatSent(event, names)));
     client.on('sendFailed', (event) => print(fmt.formatSendFailed(event, names)));
     client.on('undecryptable', (event) => print(fmt.formatUndecryptable(event, names)));
+    client.on('identityChanged', (event) => print(fmt.formatIdentityChanged(event, names)));
     client.on('state', async (change) => {
       const { human, data } = fmt.formatState(change);
       await output.status(human, data);

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { httpClient, resolveServer } from '../client-factory.js';
+import { httpClient, resolveServer, sessionClient } from '../client-factory.js';
 import type { CliIo } from '../io.js';
 import type { CommonOptions } from '../options.js';
 import { stateDirFrom, withCommonOptions } from '../options.js';
@@ -12,7 +12,10 @@ interface LoginOptions extends CommonOptions {
   passwordStdin?: boolean;
 }
 
-/** `knock login <username>`: mints a bearer token and keeps it in the state directory. */
+/**
+ * `knock login <username>`: mints a bearer token, keeps it in the state directory and publishes
+ * this machine's end-to-end keys (made on first use, kept in the state directory).
+ */
 export function registerLogin(program: Command, io: CliIo): void {
   withCommonOptions(
     program
@@ -26,7 +29,15 @@ export function registerLogin(program: Command, io: CliIo): void {
     const password = await obtainPassword(io, options.passwordStdin === true);
     const label = `knock-cli@${hostname()}`.slice(0, 64);
     const { user, token } = await httpClient(server).createToken({ username, password, label });
-    await saveSession(stateDir, { server, token, user });
+    const session = { server, token, user };
+    await saveSession(stateDir, session);
+    // Signing in here makes this machine the account's device: its keys go to the directory.
+    const client = sessionClient(io, options, stateDir, session, { receive: false });
+    try {
+      await client.publishKeys({ takeOver: true });
+    } finally {
+      await client.close();
+    }
     await new Output(io, options.json === true).emit(
       `Logged in as ${user.username} (${user.displayName}) on ${server}.`,
       { type: 'login', user, server },

@@ -2,7 +2,8 @@ import type { SendFailedEvent, SentEvent } from '@knock/client/events';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { sessionClient } from '../client-factory.js';
-import { CliError, usageError } from '../errors.js';
+import { isKnockError } from '@knock/client/errors';
+import { CliError, identityChangedError, toCliError, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import type { CommonOptions } from '../options.js';
 import { stateDirFrom, withCommonOptions } from '../options.js';
@@ -42,8 +43,13 @@ export function registerSend(program: Command, io: CliIo): void {
     if (body.trim() === '') throw usageError('The message is empty.');
     const client = sessionClient(io, options, stateDir, session, { receive: false });
     try {
+      await client.publishKeys();
       const chat = await client.startChat(username);
-      const id = await client.sendText(chat.id, body);
+      const id = await client.sendText(chat.id, body).catch((error: unknown) => {
+        throw isKnockError(error) && error.code === 'identity_changed'
+          ? identityChangedError(username)
+          : error;
+      });
       const outcome = new Promise<Outcome>((resolve) => {
         client.on('sent', (sent) => {
           if (sent.clientMessageId === id) resolve({ ok: true, sent });
@@ -60,7 +66,11 @@ export function registerSend(program: Command, io: CliIo): void {
           }
         });
       });
-      client.connect().catch(() => undefined); // failures arrive as events above
+      // Refused credentials arrive as the `state` event above; anything else fails the send.
+      const failed = client.connect().then(
+        () => new Promise<never>(() => undefined),
+        (error: unknown): Outcome => ({ ok: false, error: toCliError(error) }),
+      );
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<Outcome>((resolve) => {
         timer = setTimeout(() => {
@@ -68,7 +78,7 @@ export function registerSend(program: Command, io: CliIo): void {
           resolve({ ok: false, error: new CliError('timeout', message) });
         }, options.timeout * 1000);
       });
-      const result = await Promise.race([outcome, timeout]);
+      const result = await Promise.race([outcome, failed, timeout]);
       clearTimeout(timer);
       if (!result.ok) throw result.error;
       const { sent } = result;

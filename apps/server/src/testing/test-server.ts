@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import type { DestinationStream } from 'pino';
 import { buildApp, type KnockApp } from '../app.js';
 import { ManualClock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
@@ -36,7 +37,12 @@ export function freePort(): Promise<number> {
  * manual clock that starts at the current time.
  */
 export async function startTestServer(
-  options: { env?: Record<string, string>; database?: TestDatabase } = {},
+  options: {
+    env?: Record<string, string>;
+    database?: TestDatabase;
+    /** Where the logs go (with KNOCK_LOG_LEVEL in `env`); by default nowhere. */
+    logs?: DestinationStream;
+  } = {},
 ): Promise<TestServer> {
   const port = await freePort();
   const database = options.database ?? freshSqlite();
@@ -51,7 +57,8 @@ export async function startTestServer(
     ...options.env,
   });
   const clock = new ManualClock(Date.now());
-  const app = await buildApp({ config, logger: createLogger(config.logLevel), clock });
+  const logger = createLogger(config.logLevel, options.logs);
+  const app = await buildApp({ config, logger, clock });
   const url = await app.listen();
   return {
     url,

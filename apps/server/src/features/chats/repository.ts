@@ -16,6 +16,7 @@ export interface ChatRow {
   peerDisplayName: string;
   peerAckedSeq: number;
   peerReadSeq: number;
+  peerIdentityVersion: number | null;
 }
 
 export interface MembershipRow {
@@ -204,6 +205,7 @@ export class ChatsRepository {
         join.onRef('peer.chat_id', '=', 'c.id').onRef('peer.user_id', '<>', 'me.user_id'),
       )
       .innerJoin('users as u', 'u.id', 'peer.user_id')
+      .leftJoin('identity_keys as ik', 'ik.user_id', 'peer.user_id')
       .select((eb) => [
         'c.id as id',
         'c.kind as kind',
@@ -217,6 +219,7 @@ export class ChatsRepository {
         'u.display_name as peerDisplayName',
         'peer.acked_seq as peerAckedSeq',
         'peer.read_seq as peerReadSeq',
+        'ik.version as peerIdentityVersion',
         eb
           .selectFrom('messages as msg')
           .select((inner) => inner.fn.countAll<number>().as('n'))

@@ -132,6 +132,7 @@ export class ChatsService {
       readSeq: row.readSeq,
       peerAckedSeq: row.peerAckedSeq,
       peerReadSeq: row.peerReadSeq,
+      peerIdentityVersion: Number(row.peerIdentityVersion ?? 0),
     };
   }
 }

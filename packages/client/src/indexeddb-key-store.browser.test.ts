@@ -1,0 +1,330 @@
+/**
+ * Runs in Chromium only (the `chromium` test project): real IndexedDB, real Web Locks and the
+ * browser's WebCrypto, with non-extractable keys throughout. Two stores on one database stand in
+ * for two tabs: Web Locks and IndexedDB are shared by the whole origin.
+ */
+import type { KeyAlgorithm, PrivateKey } from '@knock/crypto/backend';
+import { createBundle } from '@knock/crypto/bundle';
+import { createDeviceKeys, devicePublicKeys, type DeviceKeys } from '@knock/crypto/device-keys';
+import { initiateSession } from '@knock/crypto/pqxdh-initiator';
+import type { SessionState } from '@knock/crypto/session-state';
+import { webCryptoBackend as crypto } from '@knock/crypto/webcrypto-backend';
+import type { PrekeyBundleResponse } from '@knock/protocol/keys';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { E2eeCodec } from './e2ee-codec.js';
+import { IndexedDbKeyStore } from './indexeddb-key-store.browser.js';
+import type { PeerPin } from './key-store.js';
+
+const CHAT = 'CCCCCCCCCCCCCCCCCCCCCC';
+const ALICE = { id: 'AAAAAAAAAAAAAAAAAAAAAA', username: 'alice' };
+const BOB = { id: 'BBBBBBBBBBBBBBBBBBBBBB', username: 'bob' };
+const bytes = (text: string) => new TextEncoder().encode(text);
+const text = (data: Uint8Array) => new TextDecoder().decode(data);
+
+/** The Web Locks calls the tests make themselves (this file type-checks without DOM types). */
+interface Locks {
+  request(name: string, callback: () => Promise<void>): Promise<void>;
+  query(): Promise<{ held?: { name?: string }[]; pending?: { name?: string }[] }>;
+}
+const locks = (globalThis as unknown as { navigator: { locks: Locks } }).navigator.locks;
+const heldLocks = async () => ((await locks.query()).held ?? []).map((lock) => lock.name);
+const pendingLocks = async () => ((await locks.query()).pending ?? []).map((lock) => lock.name);
+
+/** The `CryptoKey` behind a WebCrypto handle, as the browser reports it. */
+function cryptoKeyOf(key: PrivateKey<KeyAlgorithm>): { tag: string; extractable: unknown } {
+  const handle = key.handle as { extractable?: unknown };
+  return { tag: Object.prototype.toString.call(handle), extractable: handle.extractable };
+}
+const sealed = { tag: '[object CryptoKey]', extractable: false };
+
+/** A key directory as the server keeps it: published keys, one-time prekeys handed out once. */
+class Directory {
+  readonly #users = new Map<string, { userId: string; version: number; keys: DeviceKeys }>();
+
+  publish(user: { id: string; username: string }, keys: DeviceKeys): void {
+    const version = (this.#users.get(user.username)?.version ?? 0) + 1;
+    this.#users.set(user.username, { userId: user.id, version, keys });
+  }
+
+  readonly takeBundle = (username: string): Promise<PrekeyBundleResponse> => {
+    const entry = this.#users.get(username);
+    if (!entry) return Promise.reject(new Error('no keys'));
+    const published = devicePublicKeys(entry.keys);
+    const oneTimePrekey = published.oneTimePrekeys.shift() ?? null;
+    const kemPrekey = published.kemOneTimePrekeys.shift() ?? published.kemLastResort;
+    entry.keys = {
+      ...entry.keys,
+      oneTimePrekeys: entry.keys.oneTimePrekeys.filter((k) => k.id !== oneTimePrekey?.id),
+      kemOneTimePrekeys: entry.keys.kemOneTimePrekeys.filter((k) => k.id !== kemPrekey.id),
+    };
+    return Promise.resolve({
+      userId: entry.userId,
+      identityVersion: entry.version,
+      bundle: {
+        version: 1,
+        identity: published.identity,
+        signedPrekey: published.signedPrekey,
+        kemPrekey,
+        oneTimePrekey,
+      },
+    });
+  };
+}
+
+let counter = 0;
+const databases: string[] = [];
+const opened: IndexedDbKeyStore[] = [];
+
+/** A database name of its own for each test, deleted after it. */
+function databaseName(): string {
+  const name = `knock-keys-test-${Date.now()}-${++counter}`;
+  databases.push(name);
+  return name;
+}
+
+async function open(name: string): Promise<IndexedDbKeyStore> {
+  const store = await IndexedDbKeyStore.open(name);
+  opened.push(store);
+  return store;
+}
+
+afterEach(async () => {
+  vi.unstubAllGlobals();
+  for (const store of opened.splice(0)) await store.close();
+  for (const name of databases.splice(0)) await IndexedDbKeyStore.delete(name);
+});
+
+const newDevice = () => createDeviceKeys(crypto, { oneTime: 3, kemOneTime: 2 }, {});
+
+/** A session from Alice to Bob, as an initiator holds it after PQXDH. */
+async function session(): Promise<{ alice: DeviceKeys; state: SessionState }> {
+  const alice = await newDevice();
+  const bob = await newDevice();
+  const bundle = createBundle(bob.identity, bob.signedPrekey, bob.kemLastResort);
+  return { alice, state: await initiateSession(crypto, { identity: alice.identity, bundle }) };
+}
+
+async function party(
+  me: typeof ALICE,
+  peer: typeof ALICE,
+  directory: Directory,
+  store: IndexedDbKeyStore,
+): Promise<E2eeCodec> {
+  const keys = (await store.loadDevice()) ?? (await newDevice());
+  await store.saveDevice(keys);
+  directory.publish(me, keys);
+  return new E2eeCodec({
+    crypto,
+    store,
+    takeBundle: directory.takeBundle,
+    peerOf: () => Promise.resolve({ ...peer, identityVersion: 0 }),
+    extractable: false,
+  });
+}
+
+describe('IndexedDbKeyStore', () => {
+  it('keeps device keys as non-extractable CryptoKeys that still sign and agree', async () => {
+    const name = databaseName();
+    const keys = await newDevice();
+    await (await open(name)).saveDevice(keys);
+
+    const loaded = await (await open(name)).loadDevice();
+    expect(loaded).toBeDefined();
+    const { identity, signedPrekey, oneTimePrekeys } = loaded!;
+    for (const key of [identity.signingKey, identity.dhKey, signedPrekey.keyPair]) {
+      expect(cryptoKeyOf(key.privateKey)).toEqual(sealed);
+      expect(key.privateKey.extractable).toBe(false);
+    }
+    expect(oneTimePrekeys.map((k) => cryptoKeyOf(k.keyPair.privateKey))).toEqual([
+      sealed,
+      sealed,
+      sealed,
+    ]);
+    expect(identity.signingKey.publicKey).toEqual(keys.identity.signingKey.publicKey);
+    expect(loaded!.kemOneTimePrekeys.map((k) => k.keyPair.secretKey)).toEqual(
+      keys.kemOneTimePrekeys.map((k) => k.keyPair.secretKey),
+    );
+
+    const message = bytes('knock');
+    const signature = await crypto.signEd25519(identity.signingKey.privateKey, message);
+    const verify = (key: Uint8Array) => crypto.verifyEd25519(key, message, signature);
+    expect(await verify(keys.identity.signingKey.publicKey)).toBe(true);
+    expect(await verify((await newDevice()).identity.signingKey.publicKey)).toBe(false);
+    const other = await crypto.generateX25519();
+    expect(await crypto.x25519(identity.dhKey.privateKey, other.publicKey)).toEqual(
+      await crypto.x25519(other.privateKey, keys.identity.dhKey.publicKey),
+    );
+  });
+
+  it('keeps sessions sealed and usable across re-opening', async () => {
+    const directory = new Directory();
+    const [aliceDb, bobDb] = [databaseName(), databaseName()];
+    const alice = await party(ALICE, BOB, directory, await open(aliceDb));
+    const bob = await party(BOB, ALICE, directory, await open(bobDb));
+    expect(text(await bob.decode(CHAT, ALICE.id, await alice.encode(CHAT, bytes('one'))))).toBe(
+      'one',
+    );
+    expect(text(await alice.decode(CHAT, BOB.id, await bob.encode(CHAT, bytes('two'))))).toBe(
+      'two',
+    );
+
+    const aliceAgain = await open(aliceDb);
+    const stored = (await aliceAgain.loadSessions(BOB.id))[0];
+    expect(stored?.extractable).toBe(false);
+    expect(cryptoKeyOf(stored!.sendingRatchetKey.privateKey)).toEqual(sealed);
+    // The re-opened store's ratchet key takes the next DH ratchet step both ways.
+    const restarted = await party(ALICE, BOB, directory, aliceAgain);
+    expect(text(await bob.decode(CHAT, ALICE.id, await restarted.encode(CHAT, bytes('3'))))).toBe(
+      '3',
+    );
+    expect(text(await restarted.decode(CHAT, BOB.id, await bob.encode(CHAT, bytes('4'))))).toBe(
+      '4',
+    );
+    expect((await aliceAgain.loadSessions(BOB.id))[0]?.receiveCount).toBe(1);
+  });
+
+  it('stores pins and sessions per peer, and deletes a session', async () => {
+    const store = await open(databaseName());
+    const { state } = await session();
+    const pin: PeerPin = { signingKey: 'abc', identityVersion: 2, accepted: false };
+    await store.savePin(BOB.id, pin);
+    await store.saveSessions(BOB.id, [state]);
+    expect(await store.loadPin(BOB.id)).toEqual(pin);
+    expect(await store.loadPin(ALICE.id)).toBeUndefined();
+    expect((await store.loadSessions(BOB.id))[0]?.rootKey).toEqual(state.rootKey);
+    expect((await store.loadSessions(ALICE.id))[0]).toBeUndefined();
+
+    await store.savePin(BOB.id, { ...pin, accepted: true });
+    expect(await store.loadPin(BOB.id)).toEqual({ ...pin, accepted: true });
+    await store.deleteSessions(BOB.id);
+    expect((await store.loadSessions(BOB.id))[0]).toBeUndefined();
+    expect(await store.loadPin(BOB.id)).toMatchObject({ accepted: true });
+  });
+
+  it('refuses a malformed pin read back', async () => {
+    const store = await open(databaseName());
+    await store.savePin(BOB.id, { signingKey: 7 } as unknown as PeerPin);
+    await expect(store.loadPin(BOB.id)).rejects.toThrow(/malformed pin/);
+  });
+
+  it('stores a session with the device keys in one step: both or neither', async () => {
+    const store = await open(databaseName());
+    const { alice, state } = await session();
+    const before = await newDevice();
+    await store.saveDevice(before);
+    await store.saveSessions(BOB.id, [state], alice);
+    expect((await store.loadSessions(BOB.id))[0]?.rootKey).toEqual(state.rootKey);
+    expect((await store.loadDevice())?.identity.signature).toEqual(alice.identity.signature);
+
+    // Device keys that cannot be stored (a function does not clone) take the session down too.
+    const unstorable = { ...before, extra: () => undefined } as DeviceKeys;
+    await expect(store.saveSessions(ALICE.id, [state], unstorable)).rejects.toBeDefined();
+    expect((await store.loadSessions(ALICE.id))[0]).toBeUndefined();
+    expect((await store.loadDevice())?.identity.signature).toEqual(alice.identity.signature);
+  });
+
+  it('runs one exclusive task at a time across two stores on one database', async () => {
+    const name = databaseName();
+    const stores = [await open(name), await open(name)];
+    const log: string[] = [];
+    // Each task reads, yields to IndexedDB and writes back: overlapping tasks would lose updates.
+    const increment = (n: number) =>
+      stores[n % 2]!.exclusive(async () => {
+        log.push(`enter ${n}`);
+        const pin = await stores[n % 2]!.loadPin(BOB.id);
+        await stores[(n + 1) % 2]!.loadSessions(BOB.id);
+        const version = (pin?.identityVersion ?? 0) + 1;
+        await stores[n % 2]!.savePin(BOB.id, {
+          signingKey: 'k',
+          identityVersion: version,
+          accepted: true,
+        });
+        log.push(`leave ${n}`);
+        return version;
+      });
+    const results = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(increment));
+    expect(results.toSorted()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect((await stores[0]!.loadPin(BOB.id))?.identityVersion).toBe(8);
+    for (let i = 0; i < log.length; i += 2) {
+      expect(log[i + 1]).toBe(log[i]!.replace('enter', 'leave'));
+    }
+  });
+
+  it('waits for the origin-wide Web Lock, whoever holds it', async () => {
+    const store = await open(databaseName());
+    const lockName = `knock-keys:${store.name}`;
+    let release!: () => void;
+    let held!: () => void;
+    const isHeld = new Promise<void>((resolve) => (held = resolve));
+    // Another tab's store would hold exactly this lock.
+    const other = locks.request(lockName, () => {
+      held();
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+    await isHeld;
+
+    let entered = false;
+    const task = store.exclusive(async () => {
+      entered = true;
+      expect(await heldLocks()).toContain(lockName);
+      return 'done';
+    });
+    await vi.waitFor(async () => expect(await pendingLocks()).toContain(lockName));
+    expect(entered).toBe(false);
+    release();
+    await other;
+    expect(await task).toBe('done');
+    expect(entered).toBe(true);
+  });
+
+  it('releases the lock when a task fails', async () => {
+    const name = databaseName();
+    const [first, second] = [await open(name), await open(name)];
+    await expect(first.exclusive(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await heldLocks()).not.toContain(`knock-keys:${name}`);
+    expect(await second.exclusive(() => Promise.resolve(42))).toBe(42);
+  });
+
+  it('does not open without Web Locks', async () => {
+    vi.stubGlobal('navigator', {});
+    await expect(IndexedDbKeyStore.open(databaseName())).rejects.toThrow(/Web Locks/);
+  });
+
+  it('closes when another tab deletes the database, and says so', async () => {
+    const name = databaseName();
+    const store = await open(name);
+    await store.saveDevice(await newDevice());
+    // Deleting waits for every connection to close: the store must close its own.
+    await IndexedDbKeyStore.delete(name);
+    await expect(store.loadDevice()).rejects.toThrow(/closed: another tab/);
+    expect(await (await open(name)).loadDevice()).toBeUndefined();
+  });
+
+  it('carries an end-to-end conversation through a re-opened store', async () => {
+    const directory = new Directory();
+    const [aliceDb, bobDb] = [databaseName(), databaseName()];
+    const alice = await party(ALICE, BOB, directory, await open(aliceDb));
+    const bobStore = await open(bobDb);
+    const bob = await party(BOB, ALICE, directory, bobStore);
+
+    const sent = await Promise.all([1, 2, 3].map((n) => alice.encode(CHAT, bytes(`hi ${n}`))));
+    expect(text(sent[0]!)).not.toContain('hi');
+    const received = [];
+    for (const message of sent) received.push(text(await bob.decode(CHAT, ALICE.id, message)));
+    expect(received).toEqual(['hi 1', 'hi 2', 'hi 3']);
+    const reply = await bob.encode(CHAT, bytes('hello alice'));
+    expect(text(await alice.decode(CHAT, BOB.id, reply))).toBe('hello alice');
+    // Answering the initial message used one of Bob's one-time prekeys of each kind.
+    const device = await bobStore.loadDevice();
+    expect([device?.oneTimePrekeys.length, device?.kemOneTimePrekeys.length]).toEqual([2, 1]);
+
+    // Bob's tab reloads: a new store instance over the same database goes on with the session.
+    await bobStore.close();
+    const bobAgain = await party(BOB, ALICE, directory, await open(bobDb));
+    const later = await alice.encode(CHAT, bytes('still there?'));
+    expect(text(await bobAgain.decode(CHAT, ALICE.id, later))).toBe('still there?');
+    const answer = await bobAgain.encode(CHAT, bytes('yes'));
+    expect(text(await alice.decode(CHAT, BOB.id, answer))).toBe('yes');
+    await expect(bobAgain.decode(CHAT, ALICE.id, later)).rejects.toBeDefined();
+  });
+});

@@ -1,0 +1,164 @@
+// Browser-only: a KeyStore in IndexedDB, made exclusive across tabs with Web Locks.
+import type { DeviceKeys } from '@knock/crypto/device-keys';
+import type { SessionState } from '@knock/crypto/session-state';
+import { deleteDatabase, openDatabase, transact } from './idb.browser.js';
+import type { KeyStore, PeerPin } from './key-store.js';
+
+const VERSION = 1;
+/** Object stores: the device keys under DEVICE_KEY; sessions and pins under the peer's id. */
+const DEVICE = 'device';
+const SESSIONS = 'sessions';
+const PINS = 'pins';
+const DEVICE_KEY = 'device';
+
+/**
+ * A KeyStore in one IndexedDB database per account; the caller names it (`knock-keys-<userId>`).
+ * Keys and sessions are stored as they are, by structured clone, so WebCrypto private keys stay
+ * non-extractable `CryptoKey`s whose bytes no script can read. Each call is one transaction and
+ * resolves once it has committed. `exclusive` holds the Web Lock `knock-keys:<name>`, shared by
+ * every tab and worker of the origin; where Web Locks are missing the store refuses to open.
+ * The connection closes when another tab upgrades or deletes the database; calls then fail.
+ */
+export class IndexedDbKeyStore implements KeyStore {
+  readonly name: string;
+  readonly #db: IDBDatabase;
+  readonly #locks: LockManager;
+  #closed: string | undefined;
+
+  private constructor(name: string, db: IDBDatabase, locks: LockManager) {
+    this.name = name;
+    this.#db = db;
+    this.#locks = locks;
+    db.onversionchange = () => {
+      db.close();
+      this.#closed ??= 'another tab upgraded or deleted the database';
+    };
+    db.onclose = () => {
+      this.#closed ??= 'the browser closed the database';
+    };
+  }
+
+  static async open(name: string): Promise<IndexedDbKeyStore> {
+    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+    if (!locks) {
+      throw new Error(
+        'Web Locks (navigator.locks, secure contexts only) are not available: without them two ' +
+          'tabs could advance the same session, so the key store does not open.',
+      );
+    }
+    const db = await openDatabase(name, VERSION, (db, oldVersion) => {
+      if (oldVersion < 1) {
+        db.createObjectStore(DEVICE);
+        db.createObjectStore(SESSIONS);
+        db.createObjectStore(PINS);
+      }
+    });
+    return new IndexedDbKeyStore(name, db, locks);
+  }
+
+  /** Deletes a store's database (signing out); open stores on it close first. */
+  static delete(name: string): Promise<void> {
+    return deleteDatabase(name);
+  }
+
+  /** Holds the Web Lock `knock-keys:<name>` while `task` runs. */
+  async exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return this.#locks.request(`knock-keys:${this.name}`, { mode: 'exclusive' }, () => task());
+  }
+
+  async loadDevice(): Promise<DeviceKeys | undefined> {
+    const device = await this.#read(DEVICE, DEVICE_KEY);
+    if (device === undefined) return undefined;
+    if (!isDevice(device)) throw this.#malformed('device keys');
+    return device;
+  }
+
+  saveDevice(keys: DeviceKeys): Promise<void> {
+    return this.#write([DEVICE], (tx) => tx.objectStore(DEVICE).put(keys, DEVICE_KEY));
+  }
+
+  async loadSessions(peerId: string): Promise<readonly SessionState[]> {
+    const sessions = await this.#read(SESSIONS, peerId);
+    if (sessions === undefined) return [];
+    if (!Array.isArray(sessions) || !sessions.every(isSession)) throw this.#malformed('session');
+    return sessions;
+  }
+
+  saveSessions(
+    peerId: string,
+    sessions: readonly SessionState[],
+    device?: DeviceKeys,
+  ): Promise<void> {
+    return this.#write(device ? [SESSIONS, DEVICE] : [SESSIONS], (tx) => {
+      const request = tx.objectStore(SESSIONS).put([...sessions], peerId);
+      if (device) tx.objectStore(DEVICE).put(device, DEVICE_KEY);
+      return request;
+    });
+  }
+
+  deleteSessions(peerId: string): Promise<void> {
+    return this.#write([SESSIONS], (tx) => tx.objectStore(SESSIONS).delete(peerId));
+  }
+
+  async loadPin(peerId: string): Promise<PeerPin | undefined> {
+    const pin = await this.#read(PINS, peerId);
+    if (pin === undefined) return undefined;
+    if (!isPin(pin)) throw this.#malformed('pin');
+    return pin;
+  }
+
+  savePin(peerId: string, pin: PeerPin): Promise<void> {
+    return this.#write([PINS], (tx) => tx.objectStore(PINS).put({ ...pin }, peerId));
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= 'close() was called';
+    this.#db.close();
+    return Promise.resolve();
+  }
+
+  #read(store: string, key: string): Promise<unknown> {
+    return transact(this.#open(), [store], 'readonly', (tx) => tx.objectStore(store).get(key));
+  }
+
+  async #write(stores: string[], body: (tx: IDBTransaction) => IDBRequest): Promise<void> {
+    await transact(this.#open(), stores, 'readwrite', body);
+  }
+
+  #open(): IDBDatabase {
+    if (this.#closed) throw new Error(`The key store ${this.name} is closed: ${this.#closed}.`);
+    return this.#db;
+  }
+
+  #malformed(what: string): Error {
+    return new Error(`The key store ${this.name} holds a malformed ${what}.`);
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The outer shape only: the crypto functions check every key when they use it. */
+function isDevice(value: unknown): value is DeviceKeys {
+  return (
+    isRecord(value) &&
+    isRecord(value['identity']) &&
+    isRecord(value['signedPrekey']) &&
+    isRecord(value['kemLastResort']) &&
+    Array.isArray(value['oneTimePrekeys']) &&
+    Array.isArray(value['kemOneTimePrekeys'])
+  );
+}
+
+function isSession(value: unknown): value is SessionState {
+  return isRecord(value) && value['version'] === 1 && isRecord(value['sendingRatchetKey']);
+}
+
+function isPin(value: unknown): value is PeerPin {
+  return (
+    isRecord(value) &&
+    typeof value['signingKey'] === 'string' &&
+    typeof value['identityVersion'] === 'number' &&
+    typeof value['accepted'] === 'boolean'
+  );
+}
