@@ -7,6 +7,7 @@ import { webCryptoBackend } from '@knock/crypto/webcrypto-backend';
 import { FileKeyStore } from '@knock/client/file-key-store.node';
 import { FileStore } from '@knock/client/file-store.node';
 import type { KeyStore } from '@knock/client/key-store';
+import { ensureKeysPublished, SIGNED_PREKEY_LIFETIME_MS } from '@knock/client/key-publisher';
 import { KnockClient } from '@knock/client/knock-client';
 import { MemoryKeyStore } from '@knock/client/memory-key-store';
 import { collect, nextEvent } from '@knock/client/testing/events';
@@ -213,6 +214,31 @@ describe('the SDK, end-to-end encrypted against a real server', () => {
     const own = nextEvent(listener, 'message');
     await sender.sendText(chat.id, 'sent from the other process');
     expect(await own).toMatchObject({ text: 'sent from the other process', own: true });
+  });
+
+  it('rotates signed prekeys on the directory and still reads messages from older bundles', async () => {
+    const bobKeys = new MemoryKeyStore();
+    const bob = await signedIn('bob', { keys: bobKeys });
+    const alice = await signedIn('alice');
+    const chat = await alice.startChat('bob');
+    await bob.disconnect();
+    const stored = nextEvent(alice, 'sent');
+    await alice.sendText(chat.id, 'made from the old bundle');
+    await stored;
+
+    // A week later Bob's device rotates before it reads Alice's first message.
+    const later = () => Date.now() + SIGNED_PREKEY_LIFETIME_MS;
+    await ensureKeysPublished(webCryptoBackend, bobKeys, bob.http, {
+      extractable: false,
+      now: later,
+    });
+    expect(await bob.http.getKeys()).toMatchObject({ signedPrekeyId: 2 });
+    const carol = await signedIn('carol');
+    expect((await carol.http.takeBundle('bob')).bundle.signedPrekey.id).toBe(2);
+
+    const read = nextEvent(bob, 'message');
+    await bob.connect();
+    expect(await read).toMatchObject({ text: 'made from the old bundle' });
   });
 
   it('tops up one-time prekeys when the directory says they run low', async () => {

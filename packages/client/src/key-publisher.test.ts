@@ -3,9 +3,14 @@ import type {
   AddPrekeysRequest,
   KeyStatusResponse,
   PublishKeysRequest,
+  RotatePrekeysRequest,
 } from '@knock/protocol/keys';
 import { describe, expect, it } from 'vitest';
-import { ensureKeysPublished, type KeyDirectory } from './key-publisher.js';
+import {
+  ensureKeysPublished,
+  SIGNED_PREKEY_LIFETIME_MS,
+  type KeyDirectory,
+} from './key-publisher.js';
 import { MemoryKeyStore } from './memory-key-store.js';
 
 /** The directory's bookkeeping, without a server: what was published and what is left. */
@@ -20,6 +25,8 @@ class CountingDirectory implements KeyDirectory {
   };
   readonly published: PublishKeysRequest[] = [];
   readonly added: AddPrekeysRequest[] = [];
+  readonly rotated: RotatePrekeysRequest[] = [];
+  now = Date.UTC(2026, 10, 1);
 
   getKeys() {
     return Promise.resolve(this.status);
@@ -31,6 +38,7 @@ class CountingDirectory implements KeyDirectory {
       identityVersion: this.status.identityVersion + 1,
       identity: request.identity,
       signedPrekeyId: request.signedPrekey.id,
+      signedPrekeyUploadedAt: this.now,
       oneTimePrekeys: request.oneTimePrekeys.length,
       kemOneTimePrekeys: request.kemOneTimePrekeys.length,
     };
@@ -42,6 +50,15 @@ class CountingDirectory implements KeyDirectory {
       ...this.status,
       oneTimePrekeys: this.status.oneTimePrekeys + request.oneTimePrekeys.length,
       kemOneTimePrekeys: this.status.kemOneTimePrekeys + request.kemOneTimePrekeys.length,
+    };
+    return Promise.resolve(this.status);
+  }
+  rotatePrekeys(request: RotatePrekeysRequest) {
+    this.rotated.push(request);
+    this.status = {
+      ...this.status,
+      signedPrekeyId: request.signedPrekey.id,
+      signedPrekeyUploadedAt: this.now,
     };
     return Promise.resolve(this.status);
   }
@@ -99,5 +116,37 @@ describe('ensureKeysPublished', () => {
     });
     expect(second).toMatchObject({ replaced: false, status: { identityVersion: 2 } });
     expect(directory.published[1]?.identity).not.toEqual(directory.published[0]?.identity);
+  });
+
+  it('rotates the signed prekeys weekly, keeping the replaced ones for a week', async () => {
+    const store = new MemoryKeyStore();
+    const directory = new CountingDirectory();
+    const options = { extractable: false, now: () => directory.now };
+    await ensureKeysPublished(crypto, store, directory, options);
+    directory.now += SIGNED_PREKEY_LIFETIME_MS - 1;
+    await ensureKeysPublished(crypto, store, directory, options);
+    expect(directory.rotated).toHaveLength(0);
+
+    directory.now += 1;
+    await ensureKeysPublished(crypto, store, directory, options);
+    expect(directory.rotated.map((r) => r.signedPrekey.id)).toEqual([2]);
+    const device = await store.loadDevice();
+    expect(device?.signedPrekey.id).toBe(2);
+    expect(device?.previous?.signedPrekey.id).toBe(1);
+    expect(directory.rotated[0]?.kemLastResort).toMatchObject({
+      id: device?.kemLastResort.id,
+      lastResort: true,
+    });
+  });
+
+  it('uploads a rotation the device stored but the directory never got', async () => {
+    const store = new MemoryKeyStore();
+    const directory = new CountingDirectory();
+    const options = { extractable: false, now: () => directory.now };
+    await ensureKeysPublished(crypto, store, directory, options);
+    // As if the process died between storing the rotation and uploading it.
+    directory.status = { ...directory.status, signedPrekeyId: 0 };
+    await ensureKeysPublished(crypto, store, directory, options);
+    expect(directory.rotated.map((r) => r.signedPrekey.id)).toEqual([1]);
   });
 });

@@ -3,6 +3,7 @@ import {
   addOneTimePrekeys,
   createDeviceKeys,
   devicePublicKeys,
+  rotateSignedPrekeys,
   type DeviceKeys,
 } from '@knock/crypto/device-keys';
 import { publicIdentity } from '@knock/crypto/identity';
@@ -13,6 +14,7 @@ import {
   type AddPrekeysRequest,
   type KeyStatusResponse,
   type PublishKeysRequest,
+  type RotatePrekeysRequest,
 } from '@knock/protocol/keys';
 import type { KeyStore } from './key-store.js';
 
@@ -21,6 +23,17 @@ export interface KeyDirectory {
   getKeys(): Promise<KeyStatusResponse>;
   publishKeys(request: PublishKeysRequest): Promise<KeyStatusResponse>;
   addPrekeys(request: AddPrekeysRequest): Promise<KeyStatusResponse>;
+  rotatePrekeys(request: RotatePrekeysRequest): Promise<KeyStatusResponse>;
+}
+
+/** How long a signed prekey (and the last-resort ML-KEM prekey) is used before it is replaced. */
+export const SIGNED_PREKEY_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface PublishOptions {
+  extractable: boolean;
+  /** Take the account's identity back from another device (ADR 0008). */
+  takeOver?: boolean;
+  now?: () => number;
 }
 
 /** One-time prekeys of each kind a device keeps on the directory after a top-up. */
@@ -39,8 +52,10 @@ export interface KeysOutcome {
 
 /**
  * Makes sure this device has keys and the directory holds them: creates them on first use and
- * publishes them (on an account that had an identity, peers see that as a key change), and tops
- * up one-time prekeys that ran under the low-water mark. A device whose identity was replaced by
+ * publishes them (on an account that had an identity, peers see that as a key change), rotates
+ * the signed prekeys once a week (keeping the replaced ones for one more week, for initial
+ * messages made from an older bundle), and tops up one-time prekeys that ran under the low-water
+ * mark. A device whose identity was replaced by
  * another device's (one identity per account, ADR 0008) does not take it back on its own: it
  * reports `replaced`, and the user decides. New keys are stored before they are published, so a
  * crash never leaves the directory with keys the device lost.
@@ -49,7 +64,7 @@ export function ensureKeysPublished(
   crypto: CryptoBackend,
   store: KeyStore,
   directory: KeyDirectory,
-  options: { extractable: boolean; takeOver?: boolean },
+  options: PublishOptions,
 ): Promise<KeysOutcome> {
   // Exclusive: a concurrent initial message removes used prekeys from the same device keys.
   return store.exclusive(() => publish(crypto, store, directory, options));
@@ -59,7 +74,7 @@ async function publish(
   crypto: CryptoBackend,
   store: KeyStore,
   directory: KeyDirectory,
-  options: { extractable: boolean; takeOver?: boolean },
+  options: PublishOptions,
 ): Promise<KeysOutcome> {
   let device = await store.loadDevice();
   const fresh = !device;
@@ -78,10 +93,32 @@ async function publish(
     }
     return { status: await directory.publishKeys(devicePublicKeys(device)), replaced: false };
   }
+  const rotated = await rotateIfDue(crypto, store, directory, device, status, options);
   return {
-    status: await topUp(crypto, store, directory, device, status, options),
+    status: await topUp(crypto, store, directory, rotated.device, rotated.status, options),
     replaced: false,
   };
+}
+
+async function rotateIfDue(
+  crypto: CryptoBackend,
+  store: KeyStore,
+  directory: KeyDirectory,
+  device: DeviceKeys,
+  status: KeyStatusResponse,
+  options: PublishOptions,
+): Promise<{ device: DeviceKeys; status: KeyStatusResponse }> {
+  const now = (options.now ?? Date.now)();
+  const uploadedAt = status.signedPrekeyUploadedAt;
+  const due = uploadedAt !== null && now - uploadedAt >= SIGNED_PREKEY_LIFETIME_MS;
+  // A rotation stored here whose upload did not finish is uploaded now.
+  if (!due && status.signedPrekeyId === device.signedPrekey.id) return { device, status };
+  const next = due
+    ? await rotateSignedPrekeys(crypto, device, { extractable: options.extractable })
+    : device;
+  if (due) await store.saveDevice(next);
+  const { signedPrekey, kemLastResort } = devicePublicKeys(next);
+  return { device: next, status: await directory.rotatePrekeys({ signedPrekey, kemLastResort }) };
 }
 
 async function topUp(

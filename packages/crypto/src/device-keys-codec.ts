@@ -13,7 +13,7 @@ import { CryptoError } from './errors.js';
 import type { DeviceKeys } from './device-keys.js';
 import { verifyPublicIdentity, type Identity } from './identity.js';
 import { jsonBoolean, jsonBytes, jsonObject, jsonU32, jsonVersion } from './json-fields.js';
-import type { KemPrekey } from './prekeys.js';
+import type { KemPrekey, SignedPrekey } from './prekeys.js';
 import { ML_KEM_768 } from './ml-kem.js';
 
 interface KeyPairJSON {
@@ -32,10 +32,18 @@ interface KemPrekeyJSON {
 export interface DeviceKeysJSON {
   version: 1;
   identity: { signingKey: KeyPairJSON; dhKey: KeyPairJSON; signature: string };
-  signedPrekey: { id: number; keyPair: KeyPairJSON; signature: string };
+  signedPrekey: SignedPrekeyJSON;
   kemLastResort: KemPrekeyJSON;
   oneTimePrekeys: { id: number; keyPair: KeyPairJSON }[];
   kemOneTimePrekeys: KemPrekeyJSON[];
+  /** Absent until the first rotation. */
+  previous?: { signedPrekey: SignedPrekeyJSON; kemLastResort: KemPrekeyJSON };
+}
+
+interface SignedPrekeyJSON {
+  id: number;
+  keyPair: KeyPairJSON;
+  signature: string;
 }
 
 const b64 = encodeBase64url;
@@ -55,6 +63,11 @@ export async function deviceKeysToJSON(
     secretKey: b64(k.keyPair.secretKey),
     signature: b64(k.signature),
   });
+  const signed = async (k: SignedPrekey): Promise<SignedPrekeyJSON> => ({
+    id: k.id,
+    keyPair: await pair(k.keyPair),
+    signature: b64(k.signature),
+  });
   const oneTimePrekeys = [];
   for (const k of keys.oneTimePrekeys)
     oneTimePrekeys.push({ id: k.id, keyPair: await pair(k.keyPair) });
@@ -65,14 +78,16 @@ export async function deviceKeysToJSON(
       dhKey: await pair(keys.identity.dhKey),
       signature: b64(keys.identity.signature),
     },
-    signedPrekey: {
-      id: keys.signedPrekey.id,
-      keyPair: await pair(keys.signedPrekey.keyPair),
-      signature: b64(keys.signedPrekey.signature),
-    },
+    signedPrekey: await signed(keys.signedPrekey),
     kemLastResort: kem(keys.kemLastResort),
     oneTimePrekeys,
     kemOneTimePrekeys: keys.kemOneTimePrekeys.map(kem),
+    ...(keys.previous && {
+      previous: {
+        signedPrekey: await signed(keys.previous.signedPrekey),
+        kemLastResort: kem(keys.previous.kemLastResort),
+      },
+    }),
   };
 }
 
@@ -80,11 +95,17 @@ export async function deviceKeysFromJSON(
   crypto: CryptoBackend,
   value: unknown,
 ): Promise<DeviceKeys> {
-  const record = jsonObject(
-    value,
-    ['version', 'identity', 'signedPrekey', 'kemLastResort', 'oneTimePrekeys', 'kemOneTimePrekeys'],
-    'device keys',
-  );
+  const fields = [
+    'version',
+    'identity',
+    'signedPrekey',
+    'kemLastResort',
+    'oneTimePrekeys',
+    'kemOneTimePrekeys',
+  ];
+  const hasPrevious =
+    typeof value === 'object' && value !== null && Object.hasOwn(value, 'previous');
+  const record = jsonObject(value, hasPrevious ? [...fields, 'previous'] : fields, 'device keys');
   jsonVersion(record, 1);
   const options = { extractable: true };
   const x25519 = async (raw: unknown) => {
@@ -107,7 +128,17 @@ export async function deviceKeysFromJSON(
     dhKey: identity.dhKey.publicKey,
     signature: identity.signature,
   });
-  const spk = jsonObject(record['signedPrekey'], ['id', 'keyPair', 'signature'], 'signed prekey');
+  const signedFromJSON = async (raw: unknown): Promise<SignedPrekey> => {
+    const spk = jsonObject(raw, ['id', 'keyPair', 'signature'], 'signed prekey');
+    return {
+      id: jsonU32(spk, 'id'),
+      keyPair: await x25519(spk['keyPair']),
+      signature: jsonBytes(spk, 'signature', 64),
+    };
+  };
+  const previous = hasPrevious
+    ? jsonObject(record['previous'], ['signedPrekey', 'kemLastResort'], 'previous prekeys')
+    : undefined;
   const oneTime = jsonArray(record['oneTimePrekeys'], 'oneTimePrekeys');
   const oneTimePrekeys = [];
   for (const item of oneTime) {
@@ -116,14 +147,16 @@ export async function deviceKeysFromJSON(
   }
   return {
     identity,
-    signedPrekey: {
-      id: jsonU32(spk, 'id'),
-      keyPair: await x25519(spk['keyPair']),
-      signature: jsonBytes(spk, 'signature', 64),
-    },
+    signedPrekey: await signedFromJSON(record['signedPrekey']),
     kemLastResort: kemFromJSON(record['kemLastResort']),
     oneTimePrekeys,
     kemOneTimePrekeys: jsonArray(record['kemOneTimePrekeys'], 'kemOneTimePrekeys').map(kemFromJSON),
+    ...(previous && {
+      previous: {
+        signedPrekey: await signedFromJSON(previous['signedPrekey']),
+        kemLastResort: kemFromJSON(previous['kemLastResort']),
+      },
+    }),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   addOneTimePrekeys,
   createDeviceKeys,
   devicePublicKeys,
+  rotateSignedPrekeys,
   withoutUsedPrekeys,
 } from './device-keys.js';
 import { CryptoError } from './errors.js';
@@ -18,6 +19,49 @@ import { decodeText, text } from './testing/parties.js';
 import { backends } from './testing/vectors.js';
 
 describe.each(backends)('device keys on the %s backend', (_name, crypto) => {
+  it('rotates signed prekeys and still answers a bundle from before the rotation', async () => {
+    const device = await createDeviceKeys(
+      crypto,
+      { oneTime: 0, kemOneTime: 2 },
+      { extractable: true },
+    );
+    const before = devicePublicKeys(device);
+    const bundle = bundleFromJSON({
+      version: 1,
+      identity: before.identity,
+      signedPrekey: before.signedPrekey,
+      kemPrekey: before.kemLastResort,
+      oneTimePrekey: null,
+    });
+    const initiator = await createIdentity(crypto);
+    const session = await initiateSession(crypto, { identity: initiator, bundle });
+    const initial = decodeInitialMessage((await encrypt(crypto, session, text('late'))).message);
+
+    const once = await rotateSignedPrekeys(crypto, device, { extractable: true });
+    expect([once.signedPrekey.id, once.kemLastResort.id]).toEqual([2, 4]);
+    expect(once.kemLastResort.lastResort).toBe(true);
+    // The replaced keys survive the JSON form and still open the message made before.
+    const restored = await deviceKeysFromJSON(
+      crypto,
+      JSON.parse(JSON.stringify(await deviceKeysToJSON(crypto, once))) as unknown,
+    );
+    const accepted = await acceptInitialMessage(
+      crypto,
+      acceptOptionsFor(restored, initial),
+      initial,
+    );
+    expect(decodeText(accepted.plaintext)).toBe('late');
+    // One rotation later they are gone.
+    const twice = await rotateSignedPrekeys(crypto, once, { extractable: true });
+    expect(twice.previous?.signedPrekey.id).toBe(2);
+    expect(() => acceptOptionsFor(twice, initial)).toThrow(CryptoError);
+    expect(
+      (await addOneTimePrekeys(crypto, twice, { oneTime: 0, kemOneTime: 1 })).kemOneTimePrekeys.at(
+        -1,
+      )?.id,
+    ).toBe(6);
+  });
+
   it('publishes, survives its JSON form, and answers an initial message', async () => {
     const device = await createDeviceKeys(
       crypto,

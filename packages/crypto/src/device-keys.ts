@@ -26,6 +26,17 @@ export interface DeviceKeys {
   readonly kemLastResort: KemPrekey;
   readonly oneTimePrekeys: readonly OneTimePrekey[];
   readonly kemOneTimePrekeys: readonly KemPrekey[];
+  /** The signed and last-resort prekeys before the last rotation (see `rotateSignedPrekeys`). */
+  readonly previous?: PreviousPrekeys;
+}
+
+/**
+ * Replaced prekeys, kept for one more rotation period: someone may have fetched a bundle with
+ * them just before the rotation and send the initial message later.
+ */
+export interface PreviousPrekeys {
+  readonly signedPrekey: SignedPrekey;
+  readonly kemLastResort: KemPrekey;
 }
 
 /** The public half, in the JSON form the key directory takes (`PUT /api/keys`). */
@@ -84,6 +95,29 @@ export async function addOneTimePrekeys(
   };
 }
 
+/**
+ * A new signed prekey and last-resort ML-KEM prekey (ids after the highest so far); the replaced
+ * ones become `previous`, and the ones before those are forgotten.
+ */
+export async function rotateSignedPrekeys(
+  crypto: CryptoBackend,
+  keys: DeviceKeys,
+  options: KeyOptions = {},
+): Promise<DeviceKeys> {
+  const nextKem = Math.max(keys.kemLastResort.id, ...keys.kemOneTimePrekeys.map((k) => k.id)) + 1;
+  return {
+    ...keys,
+    signedPrekey: await createSignedPrekey(
+      crypto,
+      keys.identity,
+      keys.signedPrekey.id + 1,
+      options,
+    ),
+    kemLastResort: await createKemPrekey(crypto, keys.identity, nextKem, true),
+    previous: { signedPrekey: keys.signedPrekey, kemLastResort: keys.kemLastResort },
+  };
+}
+
 /** What to publish. `only` limits the one-time prekeys to those with these ids (new ones). */
 export function devicePublicKeys(
   keys: DeviceKeys,
@@ -119,24 +153,24 @@ export function acceptOptionsFor(
   message: InitialMessage,
   extra: Pick<AcceptOptions, 'psk' | 'extractable'> = {},
 ): AcceptOptions {
-  const kemPrekey =
-    keys.kemLastResort.id === message.kemPrekeyId
-      ? keys.kemLastResort
-      : keys.kemOneTimePrekeys.find((k) => k.id === message.kemPrekeyId);
+  const lastResorts = [keys.kemLastResort, ...(keys.previous ? [keys.previous.kemLastResort] : [])];
+  const kemPrekey = [...lastResorts, ...keys.kemOneTimePrekeys].find(
+    (k) => k.id === message.kemPrekeyId,
+  );
+  const signedPrekey = [
+    keys.signedPrekey,
+    ...(keys.previous ? [keys.previous.signedPrekey] : []),
+  ].find((k) => k.id === message.signedPrekeyId);
   const oneTimePrekey =
     message.oneTimePrekeyId === null
       ? undefined
       : keys.oneTimePrekeys.find((k) => k.id === message.oneTimePrekeyId);
-  if (
-    keys.signedPrekey.id !== message.signedPrekeyId ||
-    !kemPrekey ||
-    (message.oneTimePrekeyId !== null && !oneTimePrekey)
-  ) {
+  if (!signedPrekey || !kemPrekey || (message.oneTimePrekeyId !== null && !oneTimePrekey)) {
     throw new CryptoError('unknown_prekey', 'the message names prekeys this device does not hold');
   }
   return {
     identity: keys.identity,
-    signedPrekey: keys.signedPrekey,
+    signedPrekey,
     kemPrekey,
     ...(oneTimePrekey ? { oneTimePrekey } : {}),
     ...extra,
