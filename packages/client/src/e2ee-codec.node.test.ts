@@ -1,57 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDeviceKeys, devicePublicKeys, type DeviceKeys } from '@knock/crypto/device-keys';
+import { createDeviceKeys } from '@knock/crypto/device-keys';
 import { webCryptoBackend as crypto } from '@knock/crypto/webcrypto-backend';
-import type { PrekeyBundleResponse } from '@knock/protocol/keys';
 import { afterEach, describe, expect, it } from 'vitest';
 import { E2eeCodec } from './e2ee-codec.js';
 import { FileKeyStore } from './file-key-store.node.js';
 import type { KeyStore } from './key-store.js';
 import { MemoryKeyStore } from './memory-key-store.js';
+import { FakeDirectory } from './testing/fake-directory.js';
 
 const CHAT = 'CCCCCCCCCCCCCCCCCCCCCC';
 const ALICE = { id: 'AAAAAAAAAAAAAAAAAAAAAA', username: 'alice' };
 const BOB = { id: 'BBBBBBBBBBBBBBBBBBBBBB', username: 'bob' };
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (data: Uint8Array) => new TextDecoder().decode(data);
-
-/** A key directory as the server keeps it: published keys, one-time prekeys handed out once. */
-class Directory {
-  readonly #users = new Map<string, { userId: string; version: number; keys: DeviceKeys }>();
-  swap: DeviceKeys | undefined;
-
-  publish(user: { id: string; username: string }, keys: DeviceKeys): void {
-    const version = (this.#users.get(user.username)?.version ?? 0) + 1;
-    this.#users.set(user.username, { userId: user.id, version, keys });
-  }
-
-  readonly takeBundle = (username: string): Promise<PrekeyBundleResponse> => {
-    const entry = this.#users.get(username);
-    if (!entry) return Promise.reject(new Error('no keys'));
-    const published = devicePublicKeys(this.swap ?? entry.keys);
-    const oneTimePrekey = published.oneTimePrekeys.shift() ?? null;
-    const kemPrekey = published.kemOneTimePrekeys.shift() ?? published.kemLastResort;
-    if (!this.swap && oneTimePrekey) {
-      entry.keys = {
-        ...entry.keys,
-        oneTimePrekeys: entry.keys.oneTimePrekeys.filter((k) => k.id !== oneTimePrekey.id),
-        kemOneTimePrekeys: entry.keys.kemOneTimePrekeys.filter((k) => k.id !== kemPrekey.id),
-      };
-    }
-    return Promise.resolve({
-      userId: entry.userId,
-      identityVersion: entry.version,
-      bundle: {
-        version: 1,
-        identity: published.identity,
-        signedPrekey: published.signedPrekey,
-        kemPrekey,
-        oneTimePrekey,
-      },
-    });
-  };
-}
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -61,7 +24,7 @@ afterEach(() => {
 async function party(
   me: typeof ALICE,
   peer: typeof ALICE,
-  directory: Directory,
+  directory: FakeDirectory,
   store: KeyStore,
   peerVersion: () => number = () => 0,
 ): Promise<E2eeCodec> {
@@ -87,7 +50,7 @@ function fileStore(): FileKeyStore {
 
 describe('E2eeCodec', () => {
   it('starts a session from the directory and talks both ways, across a restart', async () => {
-    const directory = new Directory();
+    const directory = new FakeDirectory();
     const aliceStore = fileStore();
     const alice = await party(ALICE, BOB, directory, aliceStore);
     const bobStore = new MemoryKeyStore();
@@ -110,7 +73,7 @@ describe('E2eeCodec', () => {
   });
 
   it('keeps order under concurrent sends and changes nothing on a tampered message', async () => {
-    const directory = new Directory();
+    const directory = new FakeDirectory();
     const alice = await party(ALICE, BOB, directory, new MemoryKeyStore());
     const bob = await party(BOB, ALICE, directory, new MemoryKeyStore());
     const sent = await Promise.all(
@@ -126,7 +89,7 @@ describe('E2eeCodec', () => {
   });
 
   it('settles on one session when both sides start one at once', async () => {
-    const directory = new Directory();
+    const directory = new FakeDirectory();
     const aliceStore = new MemoryKeyStore();
     const bobStore = new MemoryKeyStore();
     const alice = await party(ALICE, BOB, directory, aliceStore);
@@ -153,7 +116,7 @@ describe('E2eeCodec', () => {
   });
 
   it('stops at a changed identity until the user accepts it', async () => {
-    const directory = new Directory();
+    const directory = new FakeDirectory();
     const aliceStore = new MemoryKeyStore();
     const alice = await party(ALICE, BOB, directory, aliceStore);
     const bob = await party(BOB, ALICE, directory, new MemoryKeyStore());
@@ -173,7 +136,7 @@ describe('E2eeCodec', () => {
   });
 
   it('checks the key again before sending when the chat shows a newer identity version', async () => {
-    const directory = new Directory();
+    const directory = new FakeDirectory();
     const aliceStore = new MemoryKeyStore();
     let bobVersion = 1;
     const alice = await party(ALICE, BOB, directory, aliceStore, () => bobVersion);
@@ -191,7 +154,7 @@ describe('E2eeCodec', () => {
   });
 
   it('refuses a bundle whose identity is not the pinned one (a server swapping keys)', async () => {
-    const directory = new Directory();
+    const directory = new FakeDirectory();
     const aliceStore = new MemoryKeyStore();
     const alice = await party(ALICE, BOB, directory, aliceStore);
     const bob = await party(BOB, ALICE, directory, new MemoryKeyStore());

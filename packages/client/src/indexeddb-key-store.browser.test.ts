@@ -5,15 +5,15 @@
  */
 import type { KeyAlgorithm, PrivateKey } from '@knock/crypto/backend';
 import { createBundle } from '@knock/crypto/bundle';
-import { createDeviceKeys, devicePublicKeys, type DeviceKeys } from '@knock/crypto/device-keys';
+import { createDeviceKeys, type DeviceKeys } from '@knock/crypto/device-keys';
 import { initiateSession } from '@knock/crypto/pqxdh-initiator';
 import type { SessionState } from '@knock/crypto/session-state';
 import { webCryptoBackend as crypto } from '@knock/crypto/webcrypto-backend';
-import type { PrekeyBundleResponse } from '@knock/protocol/keys';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { E2eeCodec } from './e2ee-codec.js';
 import { IndexedDbKeyStore } from './indexeddb-key-store.browser.js';
 import type { PeerPin } from './key-store.js';
+import { FakeDirectory } from './testing/fake-directory.js';
 
 const CHAT = 'CCCCCCCCCCCCCCCCCCCCCC';
 const ALICE = { id: 'AAAAAAAAAAAAAAAAAAAAAA', username: 'alice' };
@@ -36,40 +36,6 @@ function cryptoKeyOf(key: PrivateKey<KeyAlgorithm>): { tag: string; extractable:
   return { tag: Object.prototype.toString.call(handle), extractable: handle.extractable };
 }
 const sealed = { tag: '[object CryptoKey]', extractable: false };
-
-/** A key directory as the server keeps it: published keys, one-time prekeys handed out once. */
-class Directory {
-  readonly #users = new Map<string, { userId: string; version: number; keys: DeviceKeys }>();
-
-  publish(user: { id: string; username: string }, keys: DeviceKeys): void {
-    const version = (this.#users.get(user.username)?.version ?? 0) + 1;
-    this.#users.set(user.username, { userId: user.id, version, keys });
-  }
-
-  readonly takeBundle = (username: string): Promise<PrekeyBundleResponse> => {
-    const entry = this.#users.get(username);
-    if (!entry) return Promise.reject(new Error('no keys'));
-    const published = devicePublicKeys(entry.keys);
-    const oneTimePrekey = published.oneTimePrekeys.shift() ?? null;
-    const kemPrekey = published.kemOneTimePrekeys.shift() ?? published.kemLastResort;
-    entry.keys = {
-      ...entry.keys,
-      oneTimePrekeys: entry.keys.oneTimePrekeys.filter((k) => k.id !== oneTimePrekey?.id),
-      kemOneTimePrekeys: entry.keys.kemOneTimePrekeys.filter((k) => k.id !== kemPrekey.id),
-    };
-    return Promise.resolve({
-      userId: entry.userId,
-      identityVersion: entry.version,
-      bundle: {
-        version: 1,
-        identity: published.identity,
-        signedPrekey: published.signedPrekey,
-        kemPrekey,
-        oneTimePrekey,
-      },
-    });
-  };
-}
 
 let counter = 0;
 const databases: string[] = [];
@@ -107,7 +73,7 @@ async function session(): Promise<{ alice: DeviceKeys; state: SessionState }> {
 async function party(
   me: typeof ALICE,
   peer: typeof ALICE,
-  directory: Directory,
+  directory: FakeDirectory,
   store: IndexedDbKeyStore,
 ): Promise<E2eeCodec> {
   const keys = (await store.loadDevice()) ?? (await newDevice());
@@ -157,7 +123,7 @@ describe('IndexedDbKeyStore', () => {
   });
 
   it('keeps sessions sealed and usable across re-opening', async () => {
-    const directory = new Directory();
+    const directory = new FakeDirectory();
     const [aliceDb, bobDb] = [databaseName(), databaseName()];
     const alice = await party(ALICE, BOB, directory, await open(aliceDb));
     const bob = await party(BOB, ALICE, directory, await open(bobDb));
@@ -301,7 +267,7 @@ describe('IndexedDbKeyStore', () => {
   });
 
   it('carries an end-to-end conversation through a re-opened store', async () => {
-    const directory = new Directory();
+    const directory = new FakeDirectory();
     const [aliceDb, bobDb] = [databaseName(), databaseName()];
     const alice = await party(ALICE, BOB, directory, await open(aliceDb));
     const bobStore = await open(bobDb);
