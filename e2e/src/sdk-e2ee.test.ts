@@ -6,6 +6,7 @@ import { nobleBackend } from '@knock/crypto/noble-backend';
 import { webCryptoBackend } from '@knock/crypto/webcrypto-backend';
 import { FileKeyStore } from '@knock/client/file-key-store.node';
 import { FileStore } from '@knock/client/file-store.node';
+import type { FetchLike } from '@knock/client/http-client';
 import type { KeyStore } from '@knock/client/key-store';
 import { ensureKeysPublished, SIGNED_PREKEY_LIFETIME_MS } from '@knock/client/key-publisher';
 import { KnockClient } from '@knock/client/knock-client';
@@ -239,6 +240,30 @@ describe('the SDK, end-to-end encrypted against a real server', () => {
     const read = nextEvent(bob, 'message');
     await bob.connect();
     expect(await read).toMatchObject({ text: 'made from the old bundle' });
+  });
+
+  it('connects while the key directory cannot be reached, and publishes once online', async () => {
+    await signedIn('alice');
+    // The first HTTP call of connect fails as if the network dropped it.
+    let failures = 0;
+    const flaky: FetchLike = (url, init) => {
+      if (failures-- > 0) return Promise.reject(new TypeError('fetch failed'));
+      return fetch(url, init);
+    };
+    const bob = new KnockClient({
+      serverUrl: server.url,
+      socketFactory: createNodeSocketFactory(),
+      e2ee: { crypto: webCryptoBackend, keys: new MemoryKeyStore(), extractable: false },
+      fetch: (url, init) => flaky(url, init),
+      backoff: { baseMs: 5, capMs: 50 },
+    });
+    clients.push(bob);
+    await bob.register('bob', PASSWORD);
+    await bob.login('bob', PASSWORD);
+    failures = 1;
+    await bob.connect();
+    expect(bob.state).toBe('online');
+    await expect.poll(async () => (await bob.http.getKeys()).identity).not.toBeNull();
   });
 
   it('tops up one-time prekeys when the directory says they run low', async () => {

@@ -13,7 +13,7 @@ import type { EndToEndOptions, PeerIdentity } from './end-to-end.js';
 import { EndToEnd } from './end-to-end.js';
 import type { Listener } from './emitter.js';
 import { Emitter } from './emitter.js';
-import { KnockError } from './errors.js';
+import { isKnockError, KnockError } from './errors.js';
 import type { KnockClientEvents } from './events.js';
 import type { FetchLike } from './http-client.js';
 import { HttpClient } from './http-client.js';
@@ -76,6 +76,8 @@ export class KnockClient {
   readonly #reads = new Map<string, number>();
   /** Chat summaries seen so far: who the peer of each chat is. */
   readonly #chats = new Map<string, ChatSummary>();
+  /** Keys not yet confirmed on the directory (the server was unreachable at `connect`). */
+  #keysPending = false;
   #user: PublicUser | undefined;
   #loaded: Promise<void> | undefined;
 
@@ -128,7 +130,7 @@ export class KnockClient {
       receive: options.receive ?? true,
       ...(this.#e2ee && {
         keys: {
-          keysLow: () => this.#onKeysLow(),
+          keysLow: () => this.#refreshKeys(),
           identityChanged: (userId, version) => this.#onIdentityChanged(userId, version),
         },
       }),
@@ -191,13 +193,14 @@ export class KnockClient {
   }
 
   /**
-   * Connects and keeps reconnecting until `disconnect`. Resolves once the server said `ready`;
-   * rejects with `unauthorized` when it refuses the credentials.
+   * Publishes this device's keys, then connects and keeps reconnecting until `disconnect`.
+   * Resolves once the server said `ready`; rejects with `unauthorized` when it refuses the
+   * credentials, and with `identity_replaced` when another device holds the account's keys.
    */
   async connect(): Promise<void> {
     await this.#load();
     if (this.#connection.state === 'online') return;
-    await this.#e2ee?.publishKeys();
+    await this.#publishKeysIfReachable();
     const online = new Promise<void>((resolve, reject) => {
       const off = this.#connection.events.on('state', ({ state }) => {
         if (state === 'online') {
@@ -339,6 +342,7 @@ export class KnockClient {
 
   #onState(change: StateChange): void {
     if (change.state === 'online') {
+      if (this.#keysPending) void this.#refreshKeys();
       for (const [chatId, seq] of this.#reads) {
         if (this.#connection.send({ type: 'read', chatId, seq })) this.#reads.delete(chatId);
       }
@@ -359,11 +363,26 @@ export class KnockClient {
     return { id, username, identityVersion: chat.peerIdentityVersion };
   }
 
-  async #onKeysLow(): Promise<void> {
+  /** Before connecting: a server that cannot be reached now gets the keys once online. */
+  async #publishKeysIfReachable(): Promise<void> {
+    if (!this.#e2ee) return;
+    try {
+      await this.#e2ee.publishKeys();
+      this.#keysPending = false;
+    } catch (error) {
+      if (!isKnockError(error) || error.code !== 'network_error') throw error;
+      this.#keysPending = true;
+      this.#logger.warn('keys not published yet: the server is unreachable');
+    }
+  }
+
+  /** Publishes or tops up keys in the background (after `keys_low`, or once back online). */
+  async #refreshKeys(): Promise<void> {
     try {
       await this.#e2ee?.publishKeys();
+      this.#keysPending = false;
     } catch (error) {
-      this.#logger.warn('could not top up prekeys', { error: String(error) });
+      this.#logger.warn('could not publish keys', { error: String(error) });
     }
   }
 
