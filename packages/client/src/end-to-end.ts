@@ -2,11 +2,13 @@ import type { CryptoBackend } from '@knock/crypto/backend';
 import { decodeBase64url } from '@knock/crypto/base64url';
 import { publicIdentity } from '@knock/crypto/identity';
 import { formatSafetyNumber, safetyNumber } from '@knock/crypto/safety-number';
+import type { ChatSummary } from '@knock/protocol/http';
 import type { ChatPeer } from './e2ee-codec.js';
 import { E2eeCodec } from './e2ee-codec.js';
-import { KnockError } from './errors.js';
+import { isKnockError, KnockError } from './errors.js';
 import type { HttpClient } from './http-client.js';
 import type { KeyStore } from './key-store.js';
+import type { Logger } from './logger.js';
 import type { KeysOutcome } from './key-publisher.js';
 import { ensureKeysPublished } from './key-publisher.js';
 
@@ -32,14 +34,19 @@ export class EndToEnd {
   readonly codec: E2eeCodec;
   readonly #options: EndToEndOptions;
   readonly #http: HttpClient;
+  readonly #logger: Logger;
+  /** Keys not yet confirmed on the directory: the server was unreachable at `connect`. */
+  #keysPending = false;
 
   constructor(
     options: EndToEndOptions,
     http: HttpClient,
+    logger: Logger,
     peerOf: (chatId: string) => Promise<ChatPeer>,
   ) {
     this.#options = options;
     this.#http = http;
+    this.#logger = logger;
     this.codec = new E2eeCodec({
       crypto: options.crypto,
       store: options.keys,
@@ -61,11 +68,43 @@ export class EndToEnd {
     return outcome;
   }
 
-  /** The directory's `identity_changed`: true when the peer is now stopped until accepted. */
-  async identityChanged(peer: ChatPeer, identityVersion: number): Promise<boolean> {
-    await this.codec.identityChanged(peer, identityVersion);
-    const pin = await this.#options.keys.loadPin(peer.id);
-    return pin?.accepted === false;
+  get keysPending(): boolean {
+    return this.#keysPending;
+  }
+
+  /** Before connecting: a server that cannot be reached now gets the keys once online. */
+  async publishBeforeConnect(): Promise<void> {
+    try {
+      await this.publishKeys();
+      this.#keysPending = false;
+    } catch (error) {
+      if (!isKnockError(error) || error.code !== 'network_error') throw error;
+      this.#keysPending = true;
+      this.#logger.warn('keys not published yet: the server is unreachable');
+    }
+  }
+
+  /** Publishes or tops up keys in the background (after `keys_low`, or once back online). */
+  async refreshKeys(): Promise<void> {
+    try {
+      await this.publishKeys();
+      this.#keysPending = false;
+    } catch (error) {
+      this.#logger.warn('could not publish keys', { error: String(error) });
+    }
+  }
+
+  /**
+   * The directory's `identity_changed` for the peer of `chats`: the ids of the chats now stopped
+   * until the user accepts the new key (none when the key is still the pinned one).
+   */
+  async identityChanged(chats: readonly ChatSummary[], identityVersion: number): Promise<string[]> {
+    const first = chats[0];
+    if (!first) return [];
+    const { id, username } = first.peer;
+    await this.codec.identityChanged({ id, username, identityVersion }, identityVersion);
+    const pin = await this.#options.keys.loadPin(id);
+    return pin?.accepted === false ? chats.map((chat) => chat.id) : [];
   }
 
   acceptIdentity(peerId: string): Promise<void> {

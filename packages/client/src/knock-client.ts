@@ -13,7 +13,7 @@ import type { EndToEndOptions, PeerIdentity } from './end-to-end.js';
 import { EndToEnd } from './end-to-end.js';
 import type { Listener } from './emitter.js';
 import { Emitter } from './emitter.js';
-import { isKnockError, KnockError } from './errors.js';
+import { KnockError } from './errors.js';
 import type { KnockClientEvents } from './events.js';
 import type { FetchLike } from './http-client.js';
 import { HttpClient } from './http-client.js';
@@ -71,20 +71,16 @@ export class KnockClient {
   readonly #delivery: Delivery;
   readonly #codec: PayloadCodec;
   readonly #e2ee: EndToEnd | undefined;
-  readonly #logger: Logger;
   readonly #now: () => number;
   readonly #reads = new Map<string, number>();
   /** Chat summaries seen so far: who the peer of each chat is. */
   readonly #chats = new Map<string, ChatSummary>();
-  /** Keys not yet confirmed on the directory (the server was unreachable at `connect`). */
-  #keysPending = false;
   #user: PublicUser | undefined;
   #loaded: Promise<void> | undefined;
 
   constructor(options: KnockClientOptions) {
     const logger = options.logger ?? silentLogger;
     const timers = options.timers ?? systemTimers;
-    this.#logger = logger;
     this.#user = options.user;
     this.#now = options.now ?? (() => Date.now());
     this.#store = options.store ?? new MemoryStore();
@@ -95,7 +91,8 @@ export class KnockClient {
       ...(options.fetch && { fetch: options.fetch }),
       ...(options.token !== undefined && { token: options.token }),
     });
-    this.#e2ee = options.e2ee && new EndToEnd(options.e2ee, this.http, (id) => this.#peerOf(id));
+    this.#e2ee =
+      options.e2ee && new EndToEnd(options.e2ee, this.http, logger, (id) => this.#peerOf(id));
     this.#codec = this.#e2ee?.codec ?? options.codec ?? failClosed();
     this.#connection = new Connection({
       url: toWebSocketUrl(options.serverUrl, WS_PATH),
@@ -117,6 +114,7 @@ export class KnockClient {
       logger,
       ...(options.ackDelayMs !== undefined && { delayMs: options.ackDelayMs }),
     });
+    const e2ee = this.#e2ee;
     this.#delivery = new Delivery({
       send,
       outbox: this.#outbox,
@@ -128,10 +126,13 @@ export class KnockClient {
       timers,
       now: this.#now,
       receive: options.receive ?? true,
-      ...(this.#e2ee && {
+      ...(e2ee && {
         keys: {
-          keysLow: () => this.#refreshKeys(),
-          identityChanged: (userId, version) => this.#onIdentityChanged(userId, version),
+          keysLow: () => e2ee.refreshKeys(),
+          identityChanged: (userId, version) =>
+            this.#onIdentityChanged(userId, version).catch((error: unknown) => {
+              logger.warn('could not check a changed identity', { error: String(error) });
+            }),
         },
       }),
     });
@@ -200,7 +201,7 @@ export class KnockClient {
   async connect(): Promise<void> {
     await this.#load();
     if (this.#connection.state === 'online') return;
-    await this.#publishKeysIfReachable();
+    await this.#e2ee?.publishBeforeConnect();
     const online = new Promise<void>((resolve, reject) => {
       const off = this.#connection.events.on('state', ({ state }) => {
         if (state === 'online') {
@@ -342,7 +343,7 @@ export class KnockClient {
 
   #onState(change: StateChange): void {
     if (change.state === 'online') {
-      if (this.#keysPending) void this.#refreshKeys();
+      if (this.#e2ee?.keysPending) void this.#e2ee.refreshKeys();
       for (const [chatId, seq] of this.#reads) {
         if (this.#connection.send({ type: 'read', chatId, seq })) this.#reads.delete(chatId);
       }
@@ -363,49 +364,19 @@ export class KnockClient {
     return { id, username, identityVersion: chat.peerIdentityVersion };
   }
 
-  /** Before connecting: a server that cannot be reached now gets the keys once online. */
-  async #publishKeysIfReachable(): Promise<void> {
-    if (!this.#e2ee) return;
-    try {
-      await this.#e2ee.publishKeys();
-      this.#keysPending = false;
-    } catch (error) {
-      if (!isKnockError(error) || error.code !== 'network_error') throw error;
-      this.#keysPending = true;
-      this.#logger.warn('keys not published yet: the server is unreachable');
-    }
-  }
-
-  /** Publishes or tops up keys in the background (after `keys_low`, or once back online). */
-  async #refreshKeys(): Promise<void> {
-    try {
-      await this.#e2ee?.publishKeys();
-      this.#keysPending = false;
-    } catch (error) {
-      this.#logger.warn('could not publish keys', { error: String(error) });
-    }
-  }
-
+  /** The directory's `identity_changed`: stops the peer's chats unless the key is the pinned one. */
   async #onIdentityChanged(userId: string, version: number): Promise<void> {
-    const e2ee = this.#e2ee;
-    if (!e2ee) return;
-    try {
-      const known = [...this.#chats.values()].filter((chat) => chat.peer.id === userId);
-      const chats =
-        known.length > 0 ? known : (await this.listChats()).filter((c) => c.peer.id === userId);
-      const chat = chats[0];
-      if (!chat) return;
-      const { id, username } = chat.peer;
-      const peer = { id, username, identityVersion: version };
-      if (!(await e2ee.identityChanged(peer, version))) return;
-      // A message from the new identity may have stopped these chats already.
-      const chatIds = chats.map((chat) => chat.id).filter((id) => !this.#delivery.isHeld(id));
-      if (chatIds.length === 0) return;
-      for (const chatId of chatIds) this.#delivery.hold(chatId, userId);
-      await this.#events.emit('identityChanged', { userId, chatIds });
-    } catch (error) {
-      this.#logger.warn('could not check a changed identity', { error: String(error) });
-    }
+    const known = [...this.#chats.values()].filter((chat) => chat.peer.id === userId);
+    const chats = known.length > 0 ? known : await this.listChats();
+    const stopped = await this.#e2ee?.identityChanged(
+      chats.filter((chat) => chat.peer.id === userId),
+      version,
+    );
+    // A message from the new identity may have stopped some of these chats already.
+    const chatIds = (stopped ?? []).filter((id) => !this.#delivery.isHeld(id));
+    if (chatIds.length === 0) return;
+    for (const chatId of chatIds) this.#delivery.hold(chatId, userId);
+    await this.#events.emit('identityChanged', { userId, chatIds });
   }
 
   #load(): Promise<void> {
