@@ -1,24 +1,60 @@
 import { describe, expect, it } from 'vitest';
+import { concatBytes } from './bytes.js';
 import { CryptoError } from './errors.js';
 import { backends, hex, loadVectors, toHex } from './testing/vectors.js';
 
+/** NIST ACVP ML-KEM-768 cases (FIPS 203); origins in the file's `source` and test-vectors/README.md. */
 interface AcvpFile {
+  keyGen: { tcId: number; d: string; z: string; ek: string; dk: string }[];
   encapDecap: { tcId: number; ek: string; dk: string; m: string; c: string; k: string }[];
+  decapsulation: {
+    dk: string;
+    tests: {
+      tcId: number;
+      reason: 'no modification' | 'modify ciphertext';
+      c: string;
+      k: string;
+    }[];
+  };
 }
 const acvp = await loadVectors<AcvpFile>('acvp-ml-kem-768.json');
 
 describe.each(backends)('ML-KEM-768 on the %s backend', (_name, crypto) => {
+  it('matches NIST ACVP key generation (seed = d ‖ z)', async () => {
+    expect(acvp.keyGen.length).toBeGreaterThanOrEqual(10);
+    for (const t of acvp.keyGen) {
+      const { publicKey, secretKey } = await crypto.generateMlKem768(
+        concatBytes(hex(t.d), hex(t.z)),
+      );
+      expect(toHex(publicKey), `tcId ${t.tcId} ek`).toBe(t.ek);
+      expect(toHex(secretKey), `tcId ${t.tcId} dk`).toBe(t.dk);
+    }
+  });
+
   it('matches NIST ACVP encapsulation and decapsulation', async () => {
-    expect(acvp.encapDecap.length).toBeGreaterThan(0);
+    expect(acvp.encapDecap.length).toBeGreaterThanOrEqual(10);
     for (const t of acvp.encapDecap) {
       const { ciphertext, sharedSecret } = await crypto.encapsulateMlKem768(hex(t.ek), hex(t.m));
       expect(toHex(ciphertext), `tcId ${t.tcId}`).toBe(t.c);
       expect(toHex(sharedSecret), `tcId ${t.tcId}`).toBe(t.k);
-      expect(toHex(await crypto.decapsulateMlKem768(hex(t.dk), hex(t.c)))).toBe(t.k);
+      const decapsulated = await crypto.decapsulateMlKem768(hex(t.dk), hex(t.c));
+      expect(toHex(decapsulated), `tcId ${t.tcId}`).toBe(t.k);
       // A tampered ciphertext yields the implicit-rejection secret, never the real one.
       const forged = hex(t.c);
       forged[0]! ^= 1;
       expect(toHex(await crypto.decapsulateMlKem768(hex(t.dk), forged))).not.toBe(t.k);
+    }
+  });
+
+  it('matches NIST ACVP decapsulation, including implicit rejection of modified ciphertexts', async () => {
+    const { dk, tests } = acvp.decapsulation;
+    // Both kinds must stay in the file: valid ciphertexts and ones NIST modified.
+    expect(tests.filter((t) => t.reason === 'no modification').length).toBeGreaterThan(0);
+    expect(tests.filter((t) => t.reason === 'modify ciphertext').length).toBeGreaterThan(0);
+    const secretKey = hex(dk);
+    for (const t of tests) {
+      const sharedSecret = await crypto.decapsulateMlKem768(secretKey, hex(t.c));
+      expect(toHex(sharedSecret), `tcId ${t.tcId} (${t.reason})`).toBe(t.k);
     }
   });
 
