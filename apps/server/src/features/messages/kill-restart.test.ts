@@ -148,8 +148,11 @@ describe('kill -9 of the server while messages stream (T10, SQLite)', () => {
       for (let round = 0; round < KILLS; round++) {
         await sender.connect(s.wsUrl, alice.token);
         await reader.connect(s.wsUrl, bob.token);
-        // Let it stream for 100–400 ms, then pull the plug without warning.
-        await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 300));
+        // Let it stream — at least 16 more acks, however loaded the machine, then 0–300 ms more —
+        // and pull the plug without warning.
+        const ackedBefore = sender.acked.size;
+        await waitFor(() => sender.acked.size >= ackedBefore + 16, 'the stream to flow', 20_000);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
         if (sender.outbox.size > 0) inFlightAtKill++;
         await s.kill9();
         if (lastSeq(file, chatId) > Math.max(0, ...sender.acked.values())) ackLostAfterCommit++;
