@@ -12,7 +12,7 @@ const chromiumAvailable = found();
  * SDK's browser-only code (IndexedDB, Web Locks).
  */
 const chromiumSuites = [
-  'packages/crypto/src/{rfc-vectors,wycheproof,ml-kem,transcript,keys,cross-backend}.test.ts',
+  'packages/crypto/src/{rfc-vectors,wycheproof,ml-kem,transcript,keys,cross-backend,guest-link}.test.ts',
   'packages/crypto/src/**/*.browser.test.ts',
   'packages/client/src/**/*.browser.test.ts',
 ];

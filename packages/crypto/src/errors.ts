@@ -27,6 +27,8 @@ export type CryptoErrorCode =
   | 'unknown_prekey'
   /** Protocol: the identity in a bundle is not the one the caller expected. */
   | 'identity_mismatch'
+  /** Protocol: an invite bundle is not the one its guest link names (another invite id). */
+  | 'invite_mismatch'
   /** Protocol: an initial message does not belong to this session. */
   | 'session_mismatch'
   /** Protocol: the message key was already used or discarded (duplicate or replay). */
