@@ -1,5 +1,14 @@
 // Node-only: a KeyStore kept in one JSON file, mode 0600 (the CLI's and bots' keys).
 import type { CryptoBackend } from '@knock/crypto/backend';
+import { decodeBase64urlStrict, encodeBase64url } from '@knock/crypto/base64url';
+import {
+  kemPrekeyFromJSON,
+  kemPrekeyToJSON,
+  signedPrekeyFromJSON,
+  signedPrekeyToJSON,
+  type KemPrekeyJSON,
+  type SignedPrekeyJSON,
+} from '@knock/crypto/private-prekeys-codec';
 import {
   deviceKeysFromJSON,
   deviceKeysToJSON,
@@ -10,7 +19,7 @@ import { sessionFromJSON, sessionToJSON, type SessionStateJSON } from '@knock/cr
 import type { SessionState } from '@knock/crypto/session-state';
 import { withFileLock } from './file-lock.node.js';
 import { JsonFile } from './json-file.node.js';
-import type { KeyStore, PeerPin } from './key-store.js';
+import type { InviteRecord, KeyStore, PeerPin } from './key-store.js';
 import { Serial } from './serial.js';
 
 interface KeyFile {
@@ -19,6 +28,14 @@ interface KeyFile {
   /** Per peer, the session to send on first. (Version 1 files may hold one bare session.) */
   sessions: Record<string, SessionStateJSON[] | SessionStateJSON>;
   pins: Record<string, PeerPin>;
+  /** Guest links this device made, by invite id (absent in files written before links existed). */
+  invites?: Record<string, InviteRecordJSON>;
+}
+
+interface InviteRecordJSON {
+  secret: string;
+  signedPrekey: SignedPrekeyJSON;
+  kemPrekey: KemPrekeyJSON;
 }
 
 /**
@@ -34,7 +51,7 @@ export class FileKeyStore implements KeyStore {
 
   constructor(path: string, crypto: CryptoBackend) {
     this.#crypto = crypto;
-    this.#file = new JsonFile(
+    this.#file = new JsonFile<KeyFile>(
       path,
       'key file',
       (json) => (isKeyFile(json) ? json : undefined),
@@ -107,6 +124,38 @@ export class FileKeyStore implements KeyStore {
     });
   }
 
+  async saveInvite(invite: InviteRecord): Promise<void> {
+    const json: InviteRecordJSON = {
+      secret: encodeBase64url(invite.secret),
+      signedPrekey: await signedPrekeyToJSON(this.#crypto, invite.keys.signedPrekey),
+      kemPrekey: kemPrekeyToJSON(invite.keys.kemPrekey),
+    };
+    await this.#update((file) => {
+      file.invites = { ...file.invites, [invite.inviteId]: json };
+    });
+  }
+
+  async loadInvite(inviteId: string): Promise<InviteRecord | undefined> {
+    const json = (await this.#file.read()).invites?.[inviteId];
+    if (json === undefined) return undefined;
+    return {
+      inviteId,
+      secret: decodeBase64urlStrict(json.secret),
+      keys: {
+        signedPrekey: await signedPrekeyFromJSON(this.#crypto, json.signedPrekey),
+        kemPrekey: kemPrekeyFromJSON(json.kemPrekey),
+      },
+    };
+  }
+
+  async deleteInvite(inviteId: string): Promise<void> {
+    await this.#update((file) => {
+      file.invites = Object.fromEntries(
+        Object.entries(file.invites ?? {}).filter(([id]) => id !== inviteId),
+      );
+    });
+  }
+
   async close(): Promise<void> {
     await this.#file.settled();
   }
@@ -128,7 +177,8 @@ function isKeyFile(value: unknown): value is KeyFile {
     file['version'] === 1 &&
     (file['device'] === null || isRecord(file['device'])) &&
     isRecord(file['sessions']) &&
-    isRecord(file['pins'])
+    isRecord(file['pins']) &&
+    (file['invites'] === undefined || isRecord(file['invites']))
   );
 }
 

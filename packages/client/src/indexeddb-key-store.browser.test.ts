@@ -6,11 +6,19 @@
 import type { KeyAlgorithm, PrivateKey } from '@knock/crypto/backend';
 import { createBundle } from '@knock/crypto/bundle';
 import { createDeviceKeys, type DeviceKeys } from '@knock/crypto/device-keys';
+import { encodeBase64url } from '@knock/crypto/base64url';
+import { createGuestLink, linkPreSharedKey } from '@knock/crypto/guest-link';
+import { createIdentity } from '@knock/crypto/identity';
+import { decodeInitialMessage } from '@knock/crypto/initial-message';
+import { createInvite } from '@knock/crypto/invite-bundle';
 import { initiateSession } from '@knock/crypto/pqxdh-initiator';
+import { acceptInitialMessage } from '@knock/crypto/pqxdh-responder';
+import { encrypt } from '@knock/crypto/session';
 import type { SessionState } from '@knock/crypto/session-state';
 import { webCryptoBackend as crypto } from '@knock/crypto/webcrypto-backend';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { E2eeCodec } from './e2ee-codec.js';
+import { openDatabase } from './idb.browser.js';
 import { IndexedDbKeyStore } from './indexeddb-key-store.browser.js';
 import type { PeerPin } from './key-store.js';
 import { FakeDirectory } from './testing/fake-directory.js';
@@ -120,6 +128,39 @@ describe('IndexedDbKeyStore', () => {
     expect(await crypto.x25519(identity.dhKey.privateKey, other.publicKey)).toEqual(
       await crypto.x25519(other.privateKey, keys.identity.dhKey.publicKey),
     );
+  });
+
+  it('keeps a guest link’s sealed prekeys, also in a database made before links existed', async () => {
+    const name = databaseName();
+    // A version 1 database, as stores wrote before guest links: it is upgraded in place.
+    const v1 = await openDatabase(name, 1, (db) => {
+      for (const store of ['device', 'sessions', 'pins']) db.createObjectStore(store);
+    });
+    v1.close();
+    const store = await open(name);
+    const host = await createIdentity(crypto);
+    const link = await createGuestLink(crypto, host.signingKey.publicKey);
+    const terms = { expiresAt: null, displayName: 'Desk', reusable: false };
+    const { bundle, keys } = await createInvite(crypto, host, link, terms);
+    const inviteId = encodeBase64url(bundle.inviteId);
+    await store.saveInvite({ inviteId, secret: link.secret, keys });
+    await store.close();
+
+    const again = await open(name);
+    const loaded = await again.loadInvite(inviteId);
+    expect(cryptoKeyOf(loaded!.keys.signedPrekey.keyPair.privateKey)).toEqual(sealed);
+    const psk = await linkPreSharedKey(crypto, loaded!.secret);
+    const guest = await createIdentity(crypto);
+    const session = await initiateSession(crypto, { identity: guest, bundle: bundle.prekeys, psk });
+    const first = await encrypt(crypto, session, new TextEncoder().encode('hello'));
+    const accepted = await acceptInitialMessage(
+      crypto,
+      { identity: host, ...loaded!.keys, psk },
+      decodeInitialMessage(first.message),
+    );
+    expect(new TextDecoder().decode(accepted.plaintext)).toBe('hello');
+    await again.deleteInvite(inviteId);
+    expect(await again.loadInvite(inviteId)).toBeUndefined();
   });
 
   it('keeps sessions sealed and usable across re-opening', async () => {

@@ -2,13 +2,17 @@
 import type { DeviceKeys } from '@knock/crypto/device-keys';
 import type { SessionState } from '@knock/crypto/session-state';
 import { deleteDatabase, openDatabase, transact } from './idb.browser.js';
-import type { KeyStore, PeerPin } from './key-store.js';
+import type { InviteRecord, KeyStore, PeerPin } from './key-store.js';
 
-const VERSION = 1;
-/** Object stores: the device keys under DEVICE_KEY; sessions and pins under the peer's id. */
+const VERSION = 2;
+/**
+ * Object stores: the device keys under DEVICE_KEY; sessions and pins under the peer's id; guest
+ * links this device made under their invite id (added in version 2).
+ */
 const DEVICE = 'device';
 const SESSIONS = 'sessions';
 const PINS = 'pins';
+const INVITES = 'invites';
 const DEVICE_KEY = 'device';
 
 /**
@@ -52,6 +56,7 @@ export class IndexedDbKeyStore implements KeyStore {
         db.createObjectStore(SESSIONS);
         db.createObjectStore(PINS);
       }
+      if (oldVersion < 2) db.createObjectStore(INVITES);
     });
     return new IndexedDbKeyStore(name, db, locks);
   }
@@ -111,6 +116,21 @@ export class IndexedDbKeyStore implements KeyStore {
     return this.#write([PINS], (tx) => tx.objectStore(PINS).put({ ...pin }, peerId));
   }
 
+  saveInvite(invite: InviteRecord): Promise<void> {
+    return this.#write([INVITES], (tx) => tx.objectStore(INVITES).put(invite, invite.inviteId));
+  }
+
+  async loadInvite(inviteId: string): Promise<InviteRecord | undefined> {
+    const invite = await this.#read(INVITES, inviteId);
+    if (invite === undefined) return undefined;
+    if (!isInvite(invite)) throw this.#malformed('invite');
+    return invite;
+  }
+
+  deleteInvite(inviteId: string): Promise<void> {
+    return this.#write([INVITES], (tx) => tx.objectStore(INVITES).delete(inviteId));
+  }
+
   close(): Promise<void> {
     this.#closed ??= 'close() was called';
     this.#db.close();
@@ -152,6 +172,18 @@ function isDevice(value: unknown): value is DeviceKeys {
 
 function isSession(value: unknown): value is SessionState {
   return isRecord(value) && value['version'] === 1 && isRecord(value['sendingRatchetKey']);
+}
+
+/** The outer shape only, like the device keys: the crypto functions check the keys. */
+function isInvite(value: unknown): value is InviteRecord {
+  return (
+    isRecord(value) &&
+    typeof value['inviteId'] === 'string' &&
+    value['secret'] instanceof Uint8Array &&
+    isRecord(value['keys']) &&
+    isRecord(value['keys']['signedPrekey']) &&
+    isRecord(value['keys']['kemPrekey'])
+  );
 }
 
 function isPin(value: unknown): value is PeerPin {

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBundle } from '@knock/crypto/bundle';
 import { createDeviceKeys, type DeviceKeys } from '@knock/crypto/device-keys';
+import { encodeBase64url } from '@knock/crypto/base64url';
+import { createGuestLink, linkPreSharedKey } from '@knock/crypto/guest-link';
 import { createIdentity } from '@knock/crypto/identity';
+import { decodeInitialMessage } from '@knock/crypto/initial-message';
+import { createInvite } from '@knock/crypto/invite-bundle';
+import { acceptInitialMessage } from '@knock/crypto/pqxdh-responder';
 import { initiateSession } from '@knock/crypto/pqxdh-initiator';
 import { encrypt } from '@knock/crypto/session';
 import { webCryptoBackend as crypto } from '@knock/crypto/webcrypto-backend';
@@ -44,6 +49,20 @@ const publicOf = (d: DeviceKeys | undefined) => ({
   oneTime: d?.oneTimePrekeys.map((k) => k.id),
 });
 
+/** A guest link and its invite, and a guest's first message made from them. */
+async function inviteAndGuestMessage() {
+  const host = await createIdentity(crypto, { extractable: true });
+  const link = await createGuestLink(crypto, host.signingKey.publicKey);
+  const terms = { expiresAt: null, displayName: 'Desk', reusable: true };
+  const { bundle, keys } = await createInvite(crypto, host, link, terms, { extractable: true });
+  const psk = await linkPreSharedKey(crypto, link.secret);
+  const guest = await createIdentity(crypto);
+  const session = await initiateSession(crypto, { identity: guest, bundle: bundle.prekeys, psk });
+  const { message } = await encrypt(crypto, session, new TextEncoder().encode('hi host'));
+  const record = { inviteId: encodeBase64url(bundle.inviteId), secret: link.secret, keys };
+  return { host, record, message: decodeInitialMessage(message) };
+}
+
 describe.each([
   ['memory', () => new MemoryKeyStore() as KeyStore],
   ['file', () => new FileKeyStore(keyFile(), crypto) as KeyStore],
@@ -74,6 +93,25 @@ describe.each([
     await store.deleteSessions('bob');
     expect((await store.loadSessions('bob'))[0]).toBeUndefined();
     await store.close();
+  });
+
+  it('keeps a guest link’s secret and prekeys until they are deleted', async () => {
+    const store = make();
+    const { host, record, message } = await inviteAndGuestMessage();
+    expect(await store.loadInvite(record.inviteId)).toBeUndefined();
+    await store.saveInvite(record);
+    const loaded = await store.loadInvite(record.inviteId);
+    expect(loaded?.secret).toEqual(record.secret);
+    // What was kept still answers the guest's first message.
+    const psk = await linkPreSharedKey(crypto, loaded!.secret);
+    const accepted = await acceptInitialMessage(
+      crypto,
+      { identity: host, ...loaded!.keys, psk },
+      message,
+    );
+    expect(new TextDecoder().decode(accepted.plaintext)).toBe('hi host');
+    await store.deleteInvite(record.inviteId);
+    expect(await store.loadInvite(record.inviteId)).toBeUndefined();
   });
 });
 

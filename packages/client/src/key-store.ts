@@ -1,4 +1,5 @@
 import type { DeviceKeys } from '@knock/crypto/device-keys';
+import type { InviteKeys } from '@knock/crypto/invite-bundle';
 import type { SessionState } from '@knock/crypto/session-state';
 
 /** What this client trusts as a peer's identity (trust on first use, then pinned). */
@@ -9,6 +10,17 @@ export interface PeerPin {
   readonly identityVersion: number;
   /** False from a key change until the user has seen and accepted the new safety number. */
   readonly accepted: boolean;
+}
+
+/**
+ * A guest link this device made: its secret (the guests' pre-shared key derives from it) and the
+ * private halves of the invite's prekeys, to answer guests' first messages.
+ */
+export interface InviteRecord {
+  /** The invite id, unpadded base64url, as the server knows it. */
+  readonly inviteId: string;
+  readonly secret: Uint8Array;
+  readonly keys: InviteKeys;
 }
 
 /**
@@ -50,6 +62,11 @@ export interface KeyStore {
 
   loadPin(peerId: string): Promise<PeerPin | undefined>;
   savePin(peerId: string, pin: PeerPin): Promise<void>;
+
+  saveInvite(invite: InviteRecord): Promise<void>;
+  loadInvite(inviteId: string): Promise<InviteRecord | undefined>;
+  /** Forgets a link's keys (revoked, used up or expired): its guests' first messages no longer open. */
+  deleteInvite(inviteId: string): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { DeviceKeys } from '@knock/crypto/device-keys';
 import type { SessionState } from '@knock/crypto/session-state';
-import type { KeyStore, PeerPin } from './key-store.js';
+import type { InviteRecord, KeyStore, PeerPin } from './key-store.js';
 import { Serial } from './serial.js';
 
 /**
@@ -13,6 +13,7 @@ export class MemoryKeyStore implements KeyStore {
   #device: DeviceKeys | undefined;
   readonly #sessions = new Map<string, readonly SessionState[]>();
   readonly #pins = new Map<string, PeerPin>();
+  readonly #invites = new Map<string, InviteRecord>();
 
   exclusive<T>(task: () => Promise<T>): Promise<T> {
     return this.#lock.run(task);
@@ -52,6 +53,20 @@ export class MemoryKeyStore implements KeyStore {
 
   savePin(peerId: string, pin: PeerPin): Promise<void> {
     this.#pins.set(peerId, { ...pin });
+    return Promise.resolve();
+  }
+
+  saveInvite(invite: InviteRecord): Promise<void> {
+    this.#invites.set(invite.inviteId, invite);
+    return Promise.resolve();
+  }
+
+  loadInvite(inviteId: string): Promise<InviteRecord | undefined> {
+    return Promise.resolve(this.#invites.get(inviteId));
+  }
+
+  deleteInvite(inviteId: string): Promise<void> {
+    this.#invites.delete(inviteId);
     return Promise.resolve();
   }
 

@@ -6,28 +6,24 @@
  * identity's signature must verify (`malformed` / `bad_signature` otherwise). Browsers store the
  * `DeviceKeys` object itself (structured clone) and keep their keys non-extractable.
  */
-import type { CryptoBackend, KeyPair, PrivateKey } from './backend.js';
+import type { CryptoBackend } from './backend.js';
 import { encodeBase64url } from './base64url.js';
-import { constantTimeEqual } from './bytes.js';
 import { CryptoError } from './errors.js';
 import type { DeviceKeys } from './device-keys.js';
 import { verifyPublicIdentity, type Identity } from './identity.js';
-import { jsonBoolean, jsonBytes, jsonObject, jsonU32, jsonVersion } from './json-fields.js';
-import type { KemPrekey, SignedPrekey } from './prekeys.js';
-import { ML_KEM_768 } from './ml-kem.js';
-
-interface KeyPairJSON {
-  publicKey: string;
-  privateKey: string;
-}
-
-interface KemPrekeyJSON {
-  id: number;
-  lastResort: boolean;
-  publicKey: string;
-  secretKey: string;
-  signature: string;
-}
+import { jsonBytes, jsonObject, jsonU32, jsonVersion } from './json-fields.js';
+import {
+  ed25519FromJSON,
+  kemPrekeyFromJSON,
+  kemPrekeyToJSON,
+  keyPairToJSON,
+  signedPrekeyFromJSON,
+  signedPrekeyToJSON,
+  x25519FromJSON,
+  type KemPrekeyJSON,
+  type KeyPairJSON,
+  type SignedPrekeyJSON,
+} from './private-prekeys-codec.js';
 
 export interface DeviceKeysJSON {
   version: 1;
@@ -40,34 +36,15 @@ export interface DeviceKeysJSON {
   previous?: { signedPrekey: SignedPrekeyJSON; kemLastResort: KemPrekeyJSON };
 }
 
-interface SignedPrekeyJSON {
-  id: number;
-  keyPair: KeyPairJSON;
-  signature: string;
-}
-
 const b64 = encodeBase64url;
 
 export async function deviceKeysToJSON(
   crypto: CryptoBackend,
   keys: DeviceKeys,
 ): Promise<DeviceKeysJSON> {
-  const pair = async <A extends 'X25519' | 'Ed25519'>(p: KeyPair<A>): Promise<KeyPairJSON> => ({
-    publicKey: b64(p.publicKey),
-    privateKey: b64(await crypto.exportPrivateKey(p.privateKey as PrivateKey)),
-  });
-  const kem = (k: KemPrekey): KemPrekeyJSON => ({
-    id: k.id,
-    lastResort: k.lastResort,
-    publicKey: b64(k.keyPair.publicKey),
-    secretKey: b64(k.keyPair.secretKey),
-    signature: b64(k.signature),
-  });
-  const signed = async (k: SignedPrekey): Promise<SignedPrekeyJSON> => ({
-    id: k.id,
-    keyPair: await pair(k.keyPair),
-    signature: b64(k.signature),
-  });
+  const pair = (p: Parameters<typeof keyPairToJSON>[1]) => keyPairToJSON(crypto, p);
+  const kem = kemPrekeyToJSON;
+  const signed = (k: Parameters<typeof signedPrekeyToJSON>[1]) => signedPrekeyToJSON(crypto, k);
   const oneTimePrekeys = [];
   for (const k of keys.oneTimePrekeys)
     oneTimePrekeys.push({ id: k.id, keyPair: await pair(k.keyPair) });
@@ -107,19 +84,10 @@ export async function deviceKeysFromJSON(
     typeof value === 'object' && value !== null && Object.hasOwn(value, 'previous');
   const record = jsonObject(value, hasPrevious ? [...fields, 'previous'] : fields, 'device keys');
   jsonVersion(record, 1);
-  const options = { extractable: true };
-  const x25519 = async (raw: unknown) => {
-    const json = jsonObject(raw, ['publicKey', 'privateKey'], 'key pair');
-    const keyPair = await crypto.importX25519(jsonBytes(json, 'privateKey', 32), options);
-    return matching(keyPair, jsonBytes(json, 'publicKey', 32));
-  };
+  const x25519 = (raw: unknown) => x25519FromJSON(crypto, raw);
   const idRecord = jsonObject(record['identity'], ['signingKey', 'dhKey', 'signature'], 'identity');
-  const signingJson = jsonObject(idRecord['signingKey'], ['publicKey', 'privateKey'], 'key pair');
   const identity: Identity = {
-    signingKey: matching(
-      await crypto.importEd25519(jsonBytes(signingJson, 'privateKey', 32), options),
-      jsonBytes(signingJson, 'publicKey', 32),
-    ),
+    signingKey: await ed25519FromJSON(crypto, idRecord['signingKey']),
     dhKey: await x25519(idRecord['dhKey']),
     signature: jsonBytes(idRecord, 'signature', 64),
   };
@@ -128,14 +96,7 @@ export async function deviceKeysFromJSON(
     dhKey: identity.dhKey.publicKey,
     signature: identity.signature,
   });
-  const signedFromJSON = async (raw: unknown): Promise<SignedPrekey> => {
-    const spk = jsonObject(raw, ['id', 'keyPair', 'signature'], 'signed prekey');
-    return {
-      id: jsonU32(spk, 'id'),
-      keyPair: await x25519(spk['keyPair']),
-      signature: jsonBytes(spk, 'signature', 64),
-    };
-  };
+  const signedFromJSON = (raw: unknown) => signedPrekeyFromJSON(crypto, raw);
   const previous = hasPrevious
     ? jsonObject(record['previous'], ['signedPrekey', 'kemLastResort'], 'previous prekeys')
     : undefined;
@@ -148,40 +109,18 @@ export async function deviceKeysFromJSON(
   return {
     identity,
     signedPrekey: await signedFromJSON(record['signedPrekey']),
-    kemLastResort: kemFromJSON(record['kemLastResort']),
+    kemLastResort: kemPrekeyFromJSON(record['kemLastResort']),
     oneTimePrekeys,
-    kemOneTimePrekeys: jsonArray(record['kemOneTimePrekeys'], 'kemOneTimePrekeys').map(kemFromJSON),
+    kemOneTimePrekeys: jsonArray(record['kemOneTimePrekeys'], 'kemOneTimePrekeys').map(
+      kemPrekeyFromJSON,
+    ),
     ...(previous && {
       previous: {
         signedPrekey: await signedFromJSON(previous['signedPrekey']),
-        kemLastResort: kemFromJSON(previous['kemLastResort']),
+        kemLastResort: kemPrekeyFromJSON(previous['kemLastResort']),
       },
     }),
   };
-}
-
-function kemFromJSON(value: unknown): KemPrekey {
-  const k = jsonObject(
-    value,
-    ['id', 'lastResort', 'publicKey', 'secretKey', 'signature'],
-    'KEM prekey',
-  );
-  return {
-    id: jsonU32(k, 'id'),
-    lastResort: jsonBoolean(k, 'lastResort'),
-    keyPair: {
-      publicKey: jsonBytes(k, 'publicKey', ML_KEM_768.publicKeyLength),
-      secretKey: jsonBytes(k, 'secretKey', ML_KEM_768.secretKeyLength),
-    },
-    signature: jsonBytes(k, 'signature', 64),
-  };
-}
-
-function matching<A extends 'X25519' | 'Ed25519'>(keyPair: KeyPair<A>, publicKey: Uint8Array) {
-  if (!constantTimeEqual(keyPair.publicKey, publicKey)) {
-    throw new CryptoError('malformed', 'a private key does not match its public key');
-  }
-  return keyPair;
 }
 
 function jsonArray(value: unknown, what: string): unknown[] {
