@@ -15,6 +15,9 @@ import { registerChatRoutes } from './features/chats/routes.js';
 import { ChatsService } from './features/chats/service.js';
 import { Sweeper } from './features/expiry/sweeper.js';
 import { registerHealthRoutes } from './features/health/routes.js';
+import { InvitesRepository } from './features/invites/repository.js';
+import { registerInviteRoutes } from './features/invites/routes.js';
+import { InvitesService } from './features/invites/service.js';
 import { KeysRepository } from './features/keys/repository.js';
 import { registerKeyRoutes } from './features/keys/routes.js';
 import { KeysService } from './features/keys/service.js';
@@ -151,6 +154,14 @@ export async function buildApp({
       durationSeconds: 3600,
     }),
   );
+  const invites = new InvitesService(new InvitesRepository(db.kysely, db.dialect), clock, {
+    openPerHost: config.limits.openInvitesPerHost,
+    fetchesPerIp: limiter({
+      name: 'invite-fetch-ip',
+      points: config.limits.inviteFetchesPerIpPerMinute,
+      durationSeconds: 60,
+    }),
+  });
   const sweeper = new Sweeper(chats, auth, config.sweepIntervalMs, logger);
 
   const fastify = Fastify({
@@ -181,6 +192,7 @@ export async function buildApp({
   registerAuthRoutes(fastify, { accounts, auth, httpAuth, secure });
   registerChatRoutes(fastify, chats, httpAuth);
   registerKeyRoutes(fastify, keys, httpAuth);
+  registerInviteRoutes(fastify, invites, httpAuth);
   const guard = new UpgradeGuard(
     config.limits,
     limiter({

@@ -54,6 +54,21 @@ export const errorCatalogue = {
     close: 4404,
     message: 'That user has not set up end-to-end encryption yet.',
   },
+  invite_not_found: {
+    status: 404,
+    close: 4404,
+    message: 'This link does not work. It may have expired, been used up or been revoked.',
+  },
+  invite_exists: {
+    status: 409,
+    close: 4409,
+    message: 'An invite with that id already exists. Make a new link.',
+  },
+  too_many_invites: {
+    status: 409,
+    close: 4409,
+    message: 'You have too many open links. Revoke some before making more.',
+  },
   identity_required: {
     status: 409,
     close: 4409,

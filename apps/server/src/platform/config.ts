@@ -42,6 +42,10 @@ export interface Limits {
   readonly socketBufferBytes: number;
   /** Prekey bundles one user may fetch per hour (each uses up someone's one-time prekeys). */
   readonly bundlesPerUserPerHour: number;
+  /** Open guest links one host may hold at once. */
+  readonly openInvitesPerHost: number;
+  /** Invite bundles one IP may fetch per minute (guest link pages, link guessing). */
+  readonly inviteFetchesPerIpPerMinute: number;
   /** Writes the node's queue holds; past half of it sockets are not read, at all of it sends fail. */
   readonly writeQueue: number;
 }
@@ -151,6 +155,14 @@ export function loadConfig(env: Env = process.env): Config {
       socketBufferBytes: integer(env, 'KNOCK_SOCKET_BUFFER_BYTES', 1_048_576, 65_536, 1 << 30),
       writeQueue: integer(env, 'KNOCK_LIMIT_WRITE_QUEUE', 50_000, 100, 10_000_000),
       bundlesPerUserPerHour: integer(env, 'KNOCK_LIMIT_BUNDLES_PER_USER_HOUR', 100, 1, 1_000_000),
+      openInvitesPerHost: integer(env, 'KNOCK_LIMIT_OPEN_INVITES_PER_HOST', 100, 1, 1_000_000),
+      inviteFetchesPerIpPerMinute: integer(
+        env,
+        'KNOCK_LIMIT_INVITE_FETCHES_PER_IP_MINUTE',
+        60,
+        1,
+        10_000_000,
+      ),
     },
     testMode: env['KNOCK_TEST_MODE'] === '1',
   };

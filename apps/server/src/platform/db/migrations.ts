@@ -176,6 +176,36 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0005_invites': {
+      async up(db: Kysely<unknown>) {
+        // Guest links (features/invites). The id is the one the link's secret derives; the bundle
+        // is the host's signed invite bundle as JSON text, served to guests unchanged.
+        await db.schema
+          .createTable('invites')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('host_user_id', 'text', (c) =>
+            c.notNull().references('users.id').onDelete('cascade'),
+          )
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('label', 'text')
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .addColumn('bundle', 'text', (c) => c.notNull())
+          .addColumn('max_uses', 'integer')
+          .addColumn('uses', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint')
+          .addColumn('last_claimed_at', 'bigint')
+          .addColumn('last_activity_at', 'bigint')
+          .addColumn('revoked_at', 'bigint')
+          .execute();
+        // A host's list, newest first, and the count of their open invites.
+        await db.schema
+          .createIndex('invites_host')
+          .on('invites')
+          .columns(['host_user_id', 'created_at'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -82,6 +82,27 @@ export interface OneTimePrekeysTable {
   public_key: string;
 }
 
+/** Guest links (features/invites). */
+export interface InvitesTable {
+  /** The id the link's secret derives (16 bytes, base64url); the secret never reaches the server. */
+  id: string;
+  host_user_id: string;
+  kind: 'one_time' | 'reusable';
+  /** The host's own note; guests never see it. */
+  label: string | null;
+  display_name: string;
+  /** The host's signed invite bundle, JSON text as it arrived. */
+  bundle: string;
+  /** 1 for one-time links; NULL for reusable links without a limit. */
+  max_uses: number | null;
+  uses: Generated<number>;
+  created_at: number;
+  expires_at: number | null;
+  last_claimed_at: number | null;
+  last_activity_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -92,4 +113,5 @@ export interface Database {
   signed_prekeys: SignedPrekeysTable;
   kem_prekeys: KemPrekeysTable;
   one_time_prekeys: OneTimePrekeysTable;
+  invites: InvitesTable;
 }
