@@ -169,6 +169,67 @@ describe('knock CLI end to end', () => {
     expect((await laptop.interrupt()).code).toBe(0);
   });
 
+  it('creates guest links with a QR code, lists them and revokes one or all', async () => {
+    await signUp('ana');
+    const created = await knock('ana', [
+      'invite',
+      'create',
+      '--label',
+      'window',
+      '--expires',
+      '7d',
+      '--json',
+    ]);
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    const { url, invite } = JSON.parse(created.stdout) as {
+      url: string;
+      invite: { id: string };
+    };
+    expect(url.startsWith(`${server.url}/j#1.`)).toBe(true);
+    expect(url).toMatch(/#1\.[A-Za-z0-9_-]{64}$/);
+    expect(invite).toMatchObject({
+      kind: 'one_time',
+      state: 'open',
+      label: 'window',
+      displayName: 'ana',
+    });
+
+    const reusable = await knock('ana', [
+      'invite',
+      'create',
+      '--reusable',
+      '--max-uses',
+      '3',
+      '--name',
+      'Ana Support',
+    ]);
+    expect(reusable.code).toBe(0);
+    const [line, link, , qrTop] = reusable.stdout.split('\n');
+    expect(line).toBe('New reusable (0/3 used) link as "Ana Support" (no expiry):');
+    expect(link).toMatch(/\/j#1\./);
+    expect(qrTop).toMatch(/[▀▄█]/);
+
+    const table = await knock('ana', ['invite', 'list']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+STATE\s+KIND\s+NAME\s+LABEL/);
+    expect(table.stdout).toMatch(new RegExp(`${invite.id}\\s+open\\s+one-time\\s+ana\\s+window`));
+
+    expect((await knock('ana', ['invite', 'revoke', invite.id])).stdout).toBe(
+      `Revoked ${invite.id}.\n`,
+    );
+    expect((await knock('ana', ['invite', 'revoke', '--all'])).stdout).toBe(
+      'Revoked 1 open link.\n',
+    );
+    const states = (await knock('ana', ['invite', 'list', '--json'])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { invite: { state: string } }).invite.state);
+    expect(states).toEqual(['revoked', 'revoked']);
+
+    expect((await knock('ana', ['invite', 'revoke'])).code).toBe(2);
+    expect((await knock('ana', ['invite', 'create', '--max-uses', '2'])).code).toBe(2);
+    expect((await knock('ana', ['invite', 'create', '--expires', 'tomorrow'])).code).toBe(2);
+  });
+
   it('lists chats with the unread count', async () => {
     await signUp('alice');
     await signUp('bob');

@@ -9,9 +9,10 @@ import { nobleBackend } from '@knock/crypto/noble-backend';
 import { usageError } from './errors.js';
 import type { CliIo } from './io.js';
 import type { CommonOptions } from './options.js';
-import { DEFAULT_SERVER, parseServerUrl } from './options.js';
+import { DEFAULT_SERVER, parseServerUrl, stateDirFrom } from './options.js';
 import type { Session } from './state.js';
-import { keysPath, storePath } from './state.js';
+import { Output } from './output.js';
+import { keysPath, requireSession, storePath } from './state.js';
 
 /** `--server`, else the server of the stored login, else the default. */
 export function resolveServer(options: CommonOptions, session?: Session): string {
@@ -62,4 +63,23 @@ export function sessionClient(
     logger: stderrLogger(io, options.verbose === true),
     receive,
   });
+}
+
+/**
+ * Runs `task` with a send-only client of the logged-in user (see `sessionClient`) and its output,
+ * closing the client afterwards whatever happens.
+ */
+export async function withSessionClient(
+  io: CliIo,
+  options: CommonOptions,
+  task: (client: KnockClient, session: Session, output: Output) => Promise<void>,
+): Promise<void> {
+  const stateDir = stateDirFrom(options, io);
+  const session = await requireSession(stateDir);
+  const client = sessionClient(io, options, stateDir, session, { receive: false });
+  try {
+    await task(client, session, new Output(io, options.json === true));
+  } finally {
+    await client.close();
+  }
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { registerChatIdentity } from './commands/chat-identity.js';
 import { registerChatList } from './commands/chat-list.js';
+import { registerInvite } from './commands/invite.js';
 import { registerListen } from './commands/listen.js';
 import { registerLogin } from './commands/login.js';
 import { registerLogout } from './commands/logout.js';
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIo): Command {
   const chat = program.command('chat').description('your chats');
   registerChatList(chat, io);
   registerChatIdentity(chat, io);
+  registerInvite(program.command('invite').description('guest links'), io);
   registerSend(program, io);
   registerListen(program, io);
   return program;

@@ -6,6 +6,7 @@ import type { ChatSummary } from '@knock/protocol/http';
 import type { ChatPeer } from './e2ee-codec.js';
 import { E2eeCodec } from './e2ee-codec.js';
 import { isKnockError, KnockError } from './errors.js';
+import { HostInvites } from './host-invites.js';
 import type { HttpClient } from './http-client.js';
 import type { KeyStore } from './key-store.js';
 import type { Logger } from './logger.js';
@@ -32,6 +33,7 @@ export interface PeerIdentity {
  */
 export class EndToEnd {
   readonly codec: E2eeCodec;
+  readonly invites: HostInvites;
   readonly #options: EndToEndOptions;
   readonly #http: HttpClient;
   readonly #logger: Logger;
@@ -47,6 +49,8 @@ export class EndToEnd {
     this.#options = options;
     this.#http = http;
     this.#logger = logger;
+    const { crypto, keys, extractable } = options;
+    this.invites = new HostInvites({ crypto, keys, http, origin: http.baseUrl, extractable });
     this.codec = new E2eeCodec({
       crypto: options.crypto,
       store: options.keys,

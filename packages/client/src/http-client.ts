@@ -22,6 +22,15 @@ import {
   type PublishKeysRequest,
   type RotatePrekeysRequest,
 } from '@knock/protocol/keys';
+import {
+  InviteBundleResponse,
+  InviteListResponse,
+  InviteResponse,
+  RevokeAllResponse,
+  type CreateInviteRequest,
+  type InviteBundleJson,
+  type InviteSummary,
+} from '@knock/protocol/invites';
 import { CSRF_HEADER } from '@knock/protocol/limits';
 import { KnockError } from './errors.js';
 
@@ -143,6 +152,31 @@ export class HttpClient {
   async takeBundle(username: string): Promise<PrekeyBundleResponse> {
     const path = `/api/users/${encodeURIComponent(username)}/bundle`;
     return this.#request('POST', path, PrekeyBundleResponse);
+  }
+
+  /** Files a guest link's invite (the bundle signed by this device). */
+  async createInvite(request: CreateInviteRequest): Promise<InviteSummary> {
+    return (await this.#request('POST', '/api/invites', InviteResponse, request)).invite;
+  }
+
+  /** This user's invites, newest first, with their state and counts. */
+  async listInvites(): Promise<InviteSummary[]> {
+    return (await this.#request('GET', '/api/invites', InviteListResponse)).invites;
+  }
+
+  async revokeInvite(inviteId: string): Promise<void> {
+    await this.#request('DELETE', `/api/invites/${encodeURIComponent(inviteId)}`, NoContent);
+  }
+
+  /** Revokes every open invite of this user; resolves with how many. */
+  async revokeAllInvites(): Promise<number> {
+    return (await this.#request('DELETE', '/api/invites', RevokeAllResponse)).revoked;
+  }
+
+  /** The bundle behind a guest link (no sign-in needed; fetching it changes nothing). */
+  async getInviteBundle(inviteId: string): Promise<InviteBundleJson> {
+    const path = `/api/invites/${encodeURIComponent(inviteId)}/bundle`;
+    return (await this.#request('GET', path, InviteBundleResponse)).bundle;
   }
 
   async #request<T>(

@@ -11,6 +11,7 @@ import { Delivery } from './delivery.js';
 import type { ChatPeer } from './e2ee-codec.js';
 import type { EndToEndOptions, PeerIdentity } from './end-to-end.js';
 import { EndToEnd } from './end-to-end.js';
+import type { HostInvites } from './host-invites.js';
 import type { Listener } from './emitter.js';
 import { Emitter } from './emitter.js';
 import { KnockError } from './errors.js';
@@ -269,6 +270,12 @@ export class KnockClient {
     await this.#load();
     this.#remember(chat);
     return chat;
+  }
+
+  /** The guest links of this user: create (with a QR-ready URL), list, revoke. */
+  get invites(): HostInvites {
+    if (!this.#e2ee) throw new KnockError('bad_request', 'This client has no end-to-end keys.');
+    return this.#e2ee.invites;
   }
 
   /**

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { sessionClient } from '../client-factory.js';
+import { withSessionClient } from '../client-factory.js';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import type { CommonOptions } from '../options.js';
-import { stateDirFrom, withCommonOptions } from '../options.js';
-import { Output } from '../output.js';
-import { requireSession } from '../state.js';
+import { withCommonOptions } from '../options.js';
+import type { Output } from '../output.js';
 
 /**
  * `knock chat safety-number <username>` shows the number to compare with a contact;
@@ -52,16 +51,13 @@ type PeerTask = (
   accept: () => Promise<void>,
 ) => Promise<void>;
 
-async function withPeer(
+function withPeer(
   io: CliIo,
   options: CommonOptions,
   username: string,
   task: PeerTask,
 ): Promise<void> {
-  const stateDir = stateDirFrom(options, io);
-  const session = await requireSession(stateDir);
-  const client = sessionClient(io, options, stateDir, session, { receive: false });
-  try {
+  return withSessionClient(io, options, async (client, _session, output) => {
     const chat = await client.startChat(username);
     const identity = await client.peerIdentity(chat.peer.id);
     if (!identity) {
@@ -70,10 +66,6 @@ async function withPeer(
         `No key of ${username} is known on this machine yet: send or receive a message first.`,
       );
     }
-    await task(new Output(io, options.json === true), identity, () =>
-      client.acceptIdentity(chat.peer.id),
-    );
-  } finally {
-    await client.close();
-  }
+    await task(output, identity, () => client.acceptIdentity(chat.peer.id));
+  });
 }

@@ -1,0 +1,101 @@
+import type { CryptoBackend } from '@knock/crypto/backend';
+import { encodeBase64url } from '@knock/crypto/base64url';
+import { createGuestLink, guestLinkUrl } from '@knock/crypto/guest-link';
+import { createInvite, inviteBundleToJSON } from '@knock/crypto/invite-bundle';
+import type { InviteSummary } from '@knock/protocol/invites';
+import { normaliseDisplayName } from '@knock/protocol/names';
+import { KnockError } from './errors.js';
+import type { HttpClient } from './http-client.js';
+import type { KeyStore } from './key-store.js';
+
+export interface CreateInviteOptions {
+  /** The name guests see instead of the account's username. */
+  displayName: string;
+  /** One-time (the default): the first guest to start a chat gets it. Reusable: each guest gets their own chat. */
+  reusable?: boolean;
+  /** A note for the host alone. */
+  label?: string;
+  /** When the link stops working (milliseconds since the epoch). */
+  expiresAt?: number;
+  /** Reusable links: how many guests may start a chat. */
+  maxUses?: number;
+}
+
+export interface CreatedInvite {
+  /** The guest link: its secret is in the fragment and exists only here and with the guests. */
+  url: string;
+  invite: InviteSummary;
+}
+
+/**
+ * The host's guest links. A link's secret and the invite's private prekeys are stored in the
+ * key store before the invite is filed, so a link the server knows can always be answered.
+ */
+export class HostInvites {
+  readonly #crypto: CryptoBackend;
+  readonly #keys: KeyStore;
+  readonly #http: HttpClient;
+  readonly #origin: string;
+  readonly #extractable: boolean;
+
+  constructor(options: {
+    crypto: CryptoBackend;
+    keys: KeyStore;
+    http: HttpClient;
+    /** The origin guests open (the server's public URL). */
+    origin: string;
+    extractable: boolean;
+  }) {
+    this.#crypto = options.crypto;
+    this.#keys = options.keys;
+    this.#http = options.http;
+    this.#origin = options.origin;
+    this.#extractable = options.extractable;
+  }
+
+  async create(options: CreateInviteOptions): Promise<CreatedInvite> {
+    const displayName = normaliseDisplayName(options.displayName);
+    if (displayName === undefined) {
+      throw new KnockError('bad_request', 'The display name must be 1 to 64 characters.');
+    }
+    const device = await this.#keys.loadDevice();
+    if (!device) throw new KnockError('identity_required');
+    const crypto = this.#crypto;
+    const link = await createGuestLink(crypto, device.identity.signingKey.publicKey);
+    const reusable = options.reusable === true;
+    const terms = { expiresAt: options.expiresAt ?? null, displayName, reusable };
+    const { bundle, keys } = await createInvite(crypto, device.identity, link, terms, {
+      extractable: this.#extractable,
+    });
+    const inviteId = encodeBase64url(bundle.inviteId);
+    await this.#keys.saveInvite({ inviteId, secret: link.secret, keys });
+    const invite = await this.#http.createInvite({
+      inviteId,
+      kind: reusable ? 'reusable' : 'one_time',
+      ...(options.label !== undefined && { label: options.label }),
+      ...(options.maxUses !== undefined && { maxUses: options.maxUses }),
+      ...(options.expiresAt !== undefined && { expiresAt: options.expiresAt }),
+      bundle: inviteBundleToJSON(bundle),
+    });
+    return { url: guestLinkUrl(this.#origin, link), invite };
+  }
+
+  list(): Promise<InviteSummary[]> {
+    return this.#http.listInvites();
+  }
+
+  /** Revokes a link at once: new claims fail, and this device forgets its keys. */
+  async revoke(inviteId: string): Promise<void> {
+    await this.#http.revokeInvite(inviteId);
+    await this.#keys.deleteInvite(inviteId);
+  }
+
+  /** Revokes every open link; resolves with how many were open. */
+  async revokeAll(): Promise<number> {
+    const revoked = await this.#http.revokeAllInvites();
+    for (const invite of await this.#http.listInvites()) {
+      if (invite.state === 'revoked') await this.#keys.deleteInvite(invite.id);
+    }
+    return revoked;
+  }
+}
