@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { createDeviceKeys } from '@knock/crypto/device-keys';
 import { webCryptoBackend as crypto } from '@knock/crypto/webcrypto-backend';
 import { afterEach, describe, expect, it } from 'vitest';
-import { E2eeCodec } from './e2ee-codec.js';
 import { FileKeyStore } from './file-key-store.node.js';
 import type { KeyStore } from './key-store.js';
 import { MemoryKeyStore } from './memory-key-store.js';
@@ -21,26 +20,17 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function party(
+const party = (
   me: typeof ALICE,
   peer: typeof ALICE,
   directory: FakeDirectory,
   store: KeyStore,
-  peerVersion: () => number = () => 0,
-): Promise<E2eeCodec> {
-  const keys =
-    (await store.loadDevice()) ??
-    (await createDeviceKeys(crypto, { oneTime: 3, kemOneTime: 2 }, { extractable: true }));
-  await store.saveDevice(keys);
-  directory.publish(me, keys);
-  return new E2eeCodec({
-    crypto,
-    store,
-    takeBundle: directory.takeBundle,
-    peerOf: () => Promise.resolve({ ...peer, identityVersion: peerVersion() }),
+  peerVersion?: () => number,
+) =>
+  directory.codecFor(crypto, me, peer, store, {
     extractable: true,
+    ...(peerVersion && { peerVersion }),
   });
-}
 
 function fileStore(): FileKeyStore {
   const dir = mkdtempSync(join(tmpdir(), 'knock-e2ee-'));

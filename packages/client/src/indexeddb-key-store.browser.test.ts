@@ -17,7 +17,6 @@ import { encrypt } from '@knock/crypto/session';
 import type { SessionState } from '@knock/crypto/session-state';
 import { webCryptoBackend as crypto } from '@knock/crypto/webcrypto-backend';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { E2eeCodec } from './e2ee-codec.js';
 import { openDatabase } from './idb.browser.js';
 import { IndexedDbKeyStore } from './indexeddb-key-store.browser.js';
 import type { PeerPin } from './key-store.js';
@@ -78,23 +77,12 @@ async function session(): Promise<{ alice: DeviceKeys; state: SessionState }> {
   return { alice, state: await initiateSession(crypto, { identity: alice.identity, bundle }) };
 }
 
-async function party(
+const party = (
   me: typeof ALICE,
   peer: typeof ALICE,
   directory: FakeDirectory,
   store: IndexedDbKeyStore,
-): Promise<E2eeCodec> {
-  const keys = (await store.loadDevice()) ?? (await newDevice());
-  await store.saveDevice(keys);
-  directory.publish(me, keys);
-  return new E2eeCodec({
-    crypto,
-    store,
-    takeBundle: directory.takeBundle,
-    peerOf: () => Promise.resolve({ ...peer, identityVersion: 0 }),
-    extractable: false,
-  });
-}
+) => directory.codecFor(crypto, me, peer, store, { extractable: false });
 
 describe('IndexedDbKeyStore', () => {
   it('keeps device keys as non-extractable CryptoKeys that still sign and agree', async () => {

@@ -1,5 +1,13 @@
-import { devicePublicKeys, type DeviceKeys } from '@knock/crypto/device-keys';
+import type { CryptoBackend } from '@knock/crypto/backend';
+import { createDeviceKeys, devicePublicKeys, type DeviceKeys } from '@knock/crypto/device-keys';
 import type { PrekeyBundleResponse } from '@knock/protocol/keys';
+import { E2eeCodec } from '../e2ee-codec.js';
+import type { KeyStore } from '../key-store.js';
+
+interface Party {
+  id: string;
+  username: string;
+}
 
 /**
  * A key directory as the server keeps it, without a server: published keys, each one-time prekey
@@ -40,4 +48,31 @@ export class FakeDirectory {
       },
     });
   };
+
+  /**
+   * `me`'s codec for chatting with `peer`: device keys loaded from `store` (or made and stored),
+   * published here. `peerVersion` is what chat summaries would say of the peer's identity.
+   */
+  async codecFor(
+    crypto: CryptoBackend,
+    me: Party,
+    peer: Party,
+    store: KeyStore,
+    options: { extractable: boolean; peerVersion?: () => number },
+  ): Promise<E2eeCodec> {
+    const { extractable } = options;
+    const keys =
+      (await store.loadDevice()) ??
+      (await createDeviceKeys(crypto, { oneTime: 3, kemOneTime: 2 }, { extractable }));
+    await store.saveDevice(keys);
+    this.publish(me, keys);
+    const version = options.peerVersion ?? (() => 0);
+    return new E2eeCodec({
+      crypto,
+      store,
+      takeBundle: this.takeBundle,
+      peerOf: () => Promise.resolve({ ...peer, identityVersion: version() }),
+      extractable,
+    });
+  }
 }
