@@ -84,18 +84,16 @@ export class HostInvites {
     return this.#http.listInvites();
   }
 
-  /** Revokes a link at once: new claims fail, and this device forgets its keys. */
-  async revoke(inviteId: string): Promise<void> {
-    await this.#http.revokeInvite(inviteId);
-    await this.#keys.deleteInvite(inviteId);
+  /**
+   * Revokes a link at once: new claims fail. This device keeps the link's keys: a guest who
+   * claimed it before may not have had their first message read yet, and only these keys open it.
+   */
+  revoke(inviteId: string): Promise<void> {
+    return this.#http.revokeInvite(inviteId);
   }
 
-  /** Revokes every open link; resolves with how many were open. */
-  async revokeAll(): Promise<number> {
-    const revoked = await this.#http.revokeAllInvites();
-    for (const invite of await this.#http.listInvites()) {
-      if (invite.state === 'revoked') await this.#keys.deleteInvite(invite.id);
-    }
-    return revoked;
+  /** Revokes every open link; resolves with how many were open. Keys are kept, as by `revoke`. */
+  revokeAll(): Promise<number> {
+    return this.#http.revokeAllInvites();
   }
 }
