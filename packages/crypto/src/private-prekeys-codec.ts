@@ -44,22 +44,25 @@ export async function keyPairToJSON<A extends 'X25519' | 'Ed25519'>(
   };
 }
 
-export async function x25519FromJSON(
-  crypto: CryptoBackend,
-  value: unknown,
-): Promise<KeyPair<'X25519'>> {
-  const json = jsonObject(value, ['publicKey', 'privateKey'], 'key pair');
-  const pair = await crypto.importX25519(jsonBytes(json, 'privateKey', 32), extractable);
-  return matching(pair, jsonBytes(json, 'publicKey', 32));
+export function x25519FromJSON(crypto: CryptoBackend, value: unknown) {
+  return pairFromJSON(value, (raw) => crypto.importX25519(raw, extractable));
 }
 
-export async function ed25519FromJSON(
-  crypto: CryptoBackend,
+export function ed25519FromJSON(crypto: CryptoBackend, value: unknown) {
+  return pairFromJSON(value, (raw) => crypto.importEd25519(raw, extractable));
+}
+
+/** Imports the private key and checks it against the public key stored beside it. */
+async function pairFromJSON<A extends 'X25519' | 'Ed25519'>(
   value: unknown,
-): Promise<KeyPair<'Ed25519'>> {
+  importKey: (privateKey: Uint8Array) => Promise<KeyPair<A>>,
+): Promise<KeyPair<A>> {
   const json = jsonObject(value, ['publicKey', 'privateKey'], 'key pair');
-  const pair = await crypto.importEd25519(jsonBytes(json, 'privateKey', 32), extractable);
-  return matching(pair, jsonBytes(json, 'publicKey', 32));
+  const pair = await importKey(jsonBytes(json, 'privateKey', 32));
+  if (!constantTimeEqual(pair.publicKey, jsonBytes(json, 'publicKey', 32))) {
+    throw new CryptoError('malformed', 'a private key does not match its public key');
+  }
+  return pair;
 }
 
 export async function signedPrekeyToJSON(
@@ -110,11 +113,4 @@ export function kemPrekeyFromJSON(value: unknown): KemPrekey {
     },
     signature: jsonBytes(json, 'signature', 64),
   };
-}
-
-function matching<A extends 'X25519' | 'Ed25519'>(pair: KeyPair<A>, publicKey: Uint8Array) {
-  if (!constantTimeEqual(pair.publicKey, publicKey)) {
-    throw new CryptoError('malformed', 'a private key does not match its public key');
-  }
-  return pair;
 }
