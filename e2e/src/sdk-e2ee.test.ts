@@ -1,26 +1,22 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CryptoBackend } from '@knock/crypto/backend';
 import { nobleBackend } from '@knock/crypto/noble-backend';
 import { webCryptoBackend } from '@knock/crypto/webcrypto-backend';
 import { FileKeyStore } from '@knock/client/file-key-store.node';
 import { FileStore } from '@knock/client/file-store.node';
 import type { FetchLike } from '@knock/client/http-client';
-import type { KeyStore } from '@knock/client/key-store';
 import { ensureKeysPublished, SIGNED_PREKEY_LIFETIME_MS } from '@knock/client/key-publisher';
-import { KnockClient } from '@knock/client/knock-client';
+import type { KnockClient } from '@knock/client/knock-client';
 import { MemoryKeyStore } from '@knock/client/memory-key-store';
 import { collect, nextEvent } from '@knock/client/testing/events';
-import { createNodeSocketFactory } from '@knock/client/ws-adapter.node';
 import { PREKEY_LOW_WATER } from '@knock/protocol/keys';
 import { startTestServer, type TestServer } from '@knock/server/testing/test-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { e2eeDevice, PASSWORD, signIn, type DeviceOptions } from './testing/devices.js';
 
 // The SDK with end-to-end encryption against a real server: keys published on connect, sessions
 // started from the directory, identity changes stopping a chat until accepted.
-
-const PASSWORD = 'correct horse battery staple';
 
 let server: TestServer;
 let dir: string;
@@ -37,28 +33,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface DeviceOptions {
-  keys?: KeyStore;
-  crypto?: CryptoBackend;
-  receive?: boolean;
-  store?: FileStore;
-}
-
 function device(options: DeviceOptions = {}): KnockClient {
-  const crypto = options.crypto ?? webCryptoBackend;
-  const client = new KnockClient({
-    serverUrl: server.url,
-    socketFactory: createNodeSocketFactory(),
-    e2ee: {
-      crypto,
-      keys: options.keys ?? new MemoryKeyStore(),
-      extractable: options.keys instanceof FileKeyStore,
-    },
-    backoff: { baseMs: 5, capMs: 50 },
-    ackDelayMs: 0,
-    ...(options.store && { store: options.store }),
-    ...(options.receive !== undefined && { receive: options.receive }),
-  });
+  const client = e2eeDevice(server.url, options);
   clients.push(client);
   return client;
 }
@@ -66,8 +42,7 @@ function device(options: DeviceOptions = {}): KnockClient {
 /** Registers `username`, signs a new device in and connects it (which publishes its keys). */
 async function signedIn(username: string, options: DeviceOptions = {}): Promise<KnockClient> {
   const client = device(options);
-  await client.register(username, PASSWORD).catch(() => undefined);
-  await client.login(username, PASSWORD);
+  await signIn(client, username);
   await client.connect();
   return client;
 }
@@ -193,22 +168,15 @@ describe('the SDK, end-to-end encrypted against a real server', () => {
     const keysPath = join(dir, 'keys.json');
     const storePath = join(dir, 'store.json');
     const shared = (receive: boolean) =>
-      new KnockClient({
-        serverUrl: server.url,
+      device({
         token,
-        socketFactory: createNodeSocketFactory(),
-        store: new FileStore(storePath),
-        e2ee: {
-          crypto: nobleBackend,
-          keys: new FileKeyStore(keysPath, nobleBackend),
-          extractable: true,
-        },
         receive,
-        ackDelayMs: 0,
+        crypto: nobleBackend,
+        keys: new FileKeyStore(keysPath, nobleBackend),
+        store: new FileStore(storePath),
       });
     const listener = shared(true);
     const sender = shared(false);
-    clients.push(listener, sender);
     await listener.connect();
     await sender.connect();
     const chat = await sender.startChat('bob');
@@ -250,16 +218,8 @@ describe('the SDK, end-to-end encrypted against a real server', () => {
       if (failures-- > 0) return Promise.reject(new TypeError('fetch failed'));
       return fetch(url, init);
     };
-    const bob = new KnockClient({
-      serverUrl: server.url,
-      socketFactory: createNodeSocketFactory(),
-      e2ee: { crypto: webCryptoBackend, keys: new MemoryKeyStore(), extractable: false },
-      fetch: (url, init) => flaky(url, init),
-      backoff: { baseMs: 5, capMs: 50 },
-    });
-    clients.push(bob);
-    await bob.register('bob', PASSWORD);
-    await bob.login('bob', PASSWORD);
+    const bob = device({ fetch: (url, init) => flaky(url, init) });
+    await signIn(bob, 'bob');
     failures = 1;
     await bob.connect();
     expect(bob.state).toBe('online');

@@ -1,6 +1,5 @@
-import { KnockClient } from '@knock/client/knock-client';
+import type { KnockClient } from '@knock/client/knock-client';
 import { MemoryKeyStore } from '@knock/client/memory-key-store';
-import { createNodeSocketFactory } from '@knock/client/ws-adapter.node';
 import { decodeBase64url } from '@knock/crypto/base64url';
 import { decodeLinkFragment, inviteIdOf, linkPreSharedKey } from '@knock/crypto/guest-link';
 import { createIdentity } from '@knock/crypto/identity';
@@ -12,6 +11,7 @@ import { encrypt } from '@knock/crypto/session';
 import { webCryptoBackend as crypto } from '@knock/crypto/webcrypto-backend';
 import { startTestServer, type TestServer } from '@knock/server/testing/test-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { e2eeDevice, signIn } from './testing/devices.js';
 
 // The host's side of guest links through the SDK against a real server: the link carries what
 // the server never sees, the served bundle verifies against the link, and revoking stops claims
@@ -30,14 +30,9 @@ afterEach(async () => {
 });
 
 async function host(keys = new MemoryKeyStore()): Promise<KnockClient> {
-  const client = new KnockClient({
-    serverUrl: server.url,
-    socketFactory: createNodeSocketFactory(),
-    e2ee: { crypto, keys, extractable: false },
-  });
+  const client = e2eeDevice(server.url, { keys });
   clients.push(client);
-  await client.register('ana', 'correct horse battery staple');
-  await client.login('ana', 'correct horse battery staple');
+  await signIn(client, 'ana');
   await client.publishKeys();
   return client;
 }

@@ -2,17 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { KnockClient } from '@knock/client/knock-client';
-import { MemoryKeyStore } from '@knock/client/memory-key-store';
+import type { KnockClient } from '@knock/client/knock-client';
 import { events } from '@knock/client/testing/events';
-import { createNodeSocketFactory } from '@knock/client/ws-adapter.node';
-import { webCryptoBackend } from '@knock/crypto/webcrypto-backend';
 import { postgresUrl, freshPostgres, freshSqlite } from '@knock/server/testing/databases';
 import type { TestDatabase } from '@knock/server/testing/databases';
 import { startTestServer } from '@knock/server/testing/test-server';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { e2eeDevice, signIn } from './testing/devices.js';
 
 // T1: a canary sent 100 times between two users appears nowhere the server keeps anything — the
 // database files (with WAL), the server's logs at their most verbose, and Redis (every command
@@ -141,15 +139,9 @@ describe.each(kinds)('T1: no plaintext reaches the server ($name)', ({ create })
     const clients: KnockClient[] = [];
     try {
       const user = async (name: string, displayName?: string) => {
-        const client = new KnockClient({
-          serverUrl: server.url,
-          socketFactory: createNodeSocketFactory(),
-          e2ee: { crypto: webCryptoBackend, keys: new MemoryKeyStore(), extractable: false },
-          ackDelayMs: 0,
-        });
+        const client = e2eeDevice(server.url);
         clients.push(client);
-        await client.register(name, 'correct horse battery staple', displayName);
-        await client.login(name, 'correct horse battery staple');
+        await signIn(client, name, displayName);
         await client.connect();
         return client;
       };
