@@ -3,9 +3,9 @@ import { MAX_DISPLAY_NAME_LENGTH, USERNAME_PATTERN } from './limits.js';
 /**
  * Control characters (C0, C1), bidirectional overrides and isolates, zero-width characters, the
  * byte-order mark, line and paragraph separators and interlinear annotation characters: none may
- * appear in a name a person will read.
+ * appear in a name a person will read. Shared with guest names (guest-name.ts), which refuse more.
  */
-const FORBIDDEN_IN_NAMES =
+export const FORBIDDEN_IN_NAMES =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/u;
 
