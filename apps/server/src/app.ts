@@ -13,6 +13,12 @@ import { CursorBook } from './features/chats/cursor-book.js';
 import { ChatsRepository } from './features/chats/repository.js';
 import { registerChatRoutes } from './features/chats/routes.js';
 import { ChatsService } from './features/chats/service.js';
+import { claimLimits } from './features/claims/limits.js';
+import { ProofOfWork } from './features/claims/proof-of-work.js';
+import { MemoryReplayStore, RedisReplayStore } from './features/claims/replay-store.js';
+import { ClaimsRepository } from './features/claims/repository.js';
+import { registerClaimRoutes } from './features/claims/routes.js';
+import { ClaimsService } from './features/claims/service.js';
 import { Sweeper } from './features/expiry/sweeper.js';
 import { registerHealthRoutes } from './features/health/routes.js';
 import { InvitesRepository } from './features/invites/repository.js';
@@ -35,6 +41,7 @@ import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import { connect } from './platform/db/connect.js';
 import { migrateToLatest } from './platform/db/migrations.js';
+import { sharedSecret } from './platform/db/server-secrets.js';
 import { registerErrorHandler } from './platform/http/error-handler.js';
 import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import type { Logger } from './platform/logger.js';
@@ -43,6 +50,8 @@ import { limiterFactory } from './platform/rate-limit.js';
 
 /** How often delivered and read cursors moved in memory are written to storage. */
 const CURSOR_FLUSH_MS = 1000;
+/** How long a guest has to solve a claim's proof of work and send it. */
+const CLAIM_CHALLENGE_TTL_MS = 5 * 60_000;
 
 export interface KnockApp {
   readonly fastify: FastifyInstance;
@@ -162,6 +171,25 @@ export async function buildApp({
       durationSeconds: 60,
     }),
   });
+  const claims = new ClaimsService(
+    new ClaimsRepository(db.kysely),
+    new ProofOfWork(
+      {
+        ...config.proofOfWork,
+        secret: await sharedSecret(db.kysely, 'claim-proof-of-work', clock.now()),
+        ttlMs: CLAIM_CHALLENGE_TTL_MS,
+        now: () => clock.now(),
+      },
+      redis
+        ? new RedisReplayStore(redis, `${config.redisNamespace}:claim-pow`)
+        : new MemoryReplayStore({ now: () => clock.now() }),
+    ),
+    chats,
+    bus,
+    claimLimits(limiter, config.limits),
+    clock,
+    logger,
+  );
   const sweeper = new Sweeper(chats, auth, config.sweepIntervalMs, logger);
 
   const fastify = Fastify({
@@ -193,6 +221,7 @@ export async function buildApp({
   registerChatRoutes(fastify, chats, httpAuth);
   registerKeyRoutes(fastify, keys, httpAuth);
   registerInviteRoutes(fastify, invites, httpAuth);
+  registerClaimRoutes(fastify, claims);
   const guard = new UpgradeGuard(
     config.limits,
     limiter({

@@ -1,6 +1,7 @@
 import { isPermanentSendError } from '@knock/protocol/errors';
 import { decodeBase64url } from '@knock/protocol/base64url';
 import type {
+  ChatClosedReason,
   ClientFrame,
   ErrorFrame,
   MessageFrame,
@@ -262,7 +263,7 @@ export class Delivery {
     return show(plaintext, false);
   }
 
-  async #onChatClosed(chatId: string, reason: 'expired'): Promise<void> {
+  async #onChatClosed(chatId: string, reason: ChatClosedReason): Promise<void> {
     this.#held.delete(chatId);
     const dropped = this.#deps.outbox.dropChat(chatId);
     await this.#deps.store.deleteChat(chatId);
@@ -274,7 +275,10 @@ export class Delivery {
         chatId,
         clientMessageId: entry.clientMessageId,
         code: 'chat_not_found',
-        message: 'The chat expired before the message was sent.',
+        message:
+          reason === 'expired'
+            ? 'The chat expired before the message was sent.'
+            : 'The chat ended before the message was sent.',
       });
     }
     await this.#deps.events.emit('chatClosed', { chatId, reason });

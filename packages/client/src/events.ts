@@ -1,4 +1,5 @@
 import type { ChatSummary } from '@knock/protocol/http';
+import type { ChatClosedReason } from '@knock/protocol/frames';
 import type { StateChange } from './connection.js';
 
 /** A message for the app to show. Each (chatId, seq) is emitted at most once per store. */
@@ -51,7 +52,8 @@ export interface ChatEvent {
 /** The chat is gone from the server; its local state has been deleted. */
 export interface ChatClosedEvent {
   chatId: string;
-  reason: 'expired';
+  /** `expired`, `ended` by either side, or `blocked` (on the host's side, by the host). */
+  reason: ChatClosedReason;
 }
 
 /** A message whose payload the codec could not open or whose content is not understood. */

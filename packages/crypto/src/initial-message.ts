@@ -30,8 +30,9 @@ import {
   type RatchetMessage,
 } from './ratchet-message.js';
 import { u32Bytes, WireReader } from './wire-reader.js';
+import { KEY_AGREEMENT_LENGTH } from './wire-sizes.js';
 
-export const KEY_AGREEMENT_LENGTH = 2 + 128 + 32 + 4 + 4 + 5 + ML_KEM_768.ciphertextLength;
+export { KEY_AGREEMENT_LENGTH };
 
 export interface KeyAgreement {
   readonly initiator: PublicIdentity;

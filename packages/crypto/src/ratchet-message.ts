@@ -18,11 +18,10 @@ import { CryptoError } from './errors.js';
 import { MAX_PLAINTEXT_LENGTH, paddedLength } from './padding.js';
 import { requireX25519PublicKey } from './public-keys.js';
 import { u32Bytes, WireReader } from './wire-reader.js';
+import { MESSAGE_TYPE, RATCHET_HEADER_LENGTH, TAG_LENGTH } from './wire-sizes.js';
 
+export { MESSAGE_TYPE, RATCHET_HEADER_LENGTH };
 export const WIRE_VERSION = 1;
-export const MESSAGE_TYPE = { initial: 1, ratchet: 2 } as const;
-export const RATCHET_HEADER_LENGTH = 42;
-const TAG_LENGTH = 16;
 
 export interface RatchetHeader {
   readonly dh: Uint8Array;

@@ -8,6 +8,9 @@ import { decodeMessage } from './wire-message.js';
 import { nobleBackend } from './noble-backend.js';
 import { establish } from './testing/parties.js';
 import { utf8 } from './utf8.js';
+import { encrypt } from './session.js';
+import { ML_KEM_768 } from './ml-kem.js';
+import { KEY_AGREEMENT_LENGTH, MESSAGE_TYPE, paddedContentLength } from './wire-sizes.js';
 
 function throwsOnlyCryptoError(run: () => unknown): void {
   try {
@@ -113,5 +116,18 @@ describe('wire parsing', () => {
       { numRuns: 100 },
     );
     expect(utf8('\ud800x')).toEqual(new TextEncoder().encode('\ud800x'));
+  });
+});
+
+describe('wire sizes', () => {
+  it('measures the padded content of initial and ratchet messages without parsing them', async () => {
+    const { first, alice } = await establish(nobleBackend);
+    expect(first[1]).toBe(MESSAGE_TYPE.initial);
+    expect(KEY_AGREEMENT_LENGTH).toBe(2 + 128 + 32 + 4 + 4 + 5 + ML_KEM_768.ciphertextLength);
+    expect(paddedContentLength(first)).toBe(paddedLength(utf8('hello').length));
+    const text = utf8('x'.repeat(700));
+    const { message } = await encrypt(nobleBackend, alice, text);
+    expect(paddedContentLength(message)).toBe(paddedLength(text.length));
+    expect(paddedContentLength(new Uint8Array(3))).toBe(0);
   });
 });

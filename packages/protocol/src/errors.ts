@@ -69,6 +69,16 @@ export const errorCatalogue = {
     close: 4409,
     message: 'You have too many open links. Revoke some before making more.',
   },
+  proof_invalid: {
+    status: 400,
+    close: 4400,
+    message: 'The check that keeps robots out did not pass. Reload the page and try again.',
+  },
+  request_limit: {
+    status: 429,
+    close: 4429,
+    message: 'Wait for the host to accept this chat before you send more.',
+  },
   identity_required: {
     status: 409,
     close: 4409,
@@ -137,6 +147,7 @@ const permanentSendErrors: ReadonlySet<string> = new Set<ErrorCode>([
   'forbidden',
   'bad_request',
   'invalid_frame',
+  'request_limit',
 ]);
 
 export function isPermanentSendError(code: string): boolean {

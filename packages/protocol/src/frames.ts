@@ -86,12 +86,32 @@ export const PeerTypingFrame = v.object({
 /** A chat appeared (someone started one with you) or its summary changed. */
 export const ChatFrame = v.object({ type: v.literal('chat'), chat: ChatSummary });
 
+/**
+ * Why a chat closed: `expired` after the inactivity limit, `ended` by the other side (a guest
+ * is told `ended` when the host blocks it too: nothing tells it why), `blocked` on the host's own
+ * devices when the host blocked the guest.
+ */
+export const ChatClosedReason = v.picklist(['expired', 'ended', 'blocked']);
+export type ChatClosedReason = v.InferOutput<typeof ChatClosedReason>;
+
 /** The chat is gone from the server, with why. Clients delete its keys and history. */
 export const ChatClosedFrame = v.object({
   type: v.literal('chat_closed'),
   chatId: Id,
-  reason: v.picklist(['expired']),
+  reason: ChatClosedReason,
 });
+
+/**
+ * Something happened to one of the host's guest links that the host should know: a one-time
+ * link was claimed again after its first guest (`used_twice`), or claims on a link are being
+ * refused for coming too fast (`claim_flood`, sent at most once per link every few minutes).
+ */
+export const InviteNoticeFrame = v.object({
+  type: v.literal('invite_notice'),
+  inviteId: Id,
+  notice: v.picklist(['used_twice', 'claim_flood']),
+});
+export type InviteNoticeFrame = v.InferOutput<typeof InviteNoticeFrame>;
 
 /** Your one-time prekeys are running low: upload more (`POST /api/keys/prekeys`). */
 export const KeysLowFrame = v.object({
@@ -128,6 +148,7 @@ export const ServerFrame = v.variant('type', [
   ChatClosedFrame,
   KeysLowFrame,
   IdentityChangedFrame,
+  InviteNoticeFrame,
   ErrorFrame,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;

@@ -56,10 +56,38 @@ export const TokenResponse = v.object({
 });
 export type TokenResponse = v.InferOutput<typeof TokenResponse>;
 
+/**
+ * A guest chat's state: a `request` until the host accepts it or replies, `ignored` when the host
+ * set it aside (the guest still sees `request`: nothing tells it), `accepted` after.
+ */
+export const GuestChatState = v.picklist(['request', 'accepted', 'ignored']);
+export type GuestChatState = v.InferOutput<typeof GuestChatState>;
+
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** What a guest chat adds to its summary. */
+export const GuestChatInfo = v.object({
+  /** Which side of it this user is: the `host` who made the link, or the `guest`. */
+  role: v.picklist(['host', 'guest']),
+  state: GuestChatState,
+  /** The invite the guest claimed: the host's client opens the first message with its keys. */
+  inviteId: Id,
+  /** The guest's side of a request: what it may still send before the host accepts. */
+  allowance: v.optional(v.object({ messages: Count, bytes: Count })),
+});
+export type GuestChatInfo = v.InferOutput<typeof GuestChatInfo>;
+
 export const ChatSummary = v.object({
   id: Id,
-  kind: v.literal('direct'),
+  kind: v.picklist(['direct', 'guest']),
+  /**
+   * The other member. In a guest chat both names are empty: the guest's name travels inside its
+   * encrypted first message, and the host's per-link name inside the invite bundle the guest
+   * verified, so the server never learns or vouches for either.
+   */
   peer: PublicUser,
+  /** Present on guest chats only. */
+  guest: v.optional(GuestChatInfo),
   createdAt: Timestamp,
   lastActivityAt: Timestamp,
   /** When the server deletes the chat unless someone writes before then. */

@@ -26,3 +26,15 @@ export const CLIENT_MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 export const WS_PATH = '/api/ws';
 export const CSRF_HEADER = 'x-knock-csrf';
+
+/**
+ * A guest chat the host has not accepted (or replied in) takes at most this many messages from
+ * the guest, with at most this much encrypted content between them: their ciphertext minus the
+ * key-agreement and ratchet headers and the authentication tag, so the padded text (DESIGN §1).
+ */
+export const MAX_REQUEST_MESSAGES = 3;
+export const MAX_REQUEST_BYTES = 4096;
+
+/** Largest first message of a guest (its name, encrypted, with the key agreement), in bytes. */
+export const MAX_HELLO_BYTES = 8 * 1024;
+export const MAX_HELLO_CHARS = Math.ceil((MAX_HELLO_BYTES * 4) / 3);

@@ -19,6 +19,7 @@ export interface Config {
   /** Trust X-Forwarded-For from a reverse proxy (only behind one you run). */
   readonly trustProxy: boolean;
   readonly limits: Limits;
+  readonly proofOfWork: ProofOfWorkConfig;
   /** Behaviours that only tests may switch on (KNOCK_TEST_MODE=1): never in production. */
   readonly testMode: boolean;
 }
@@ -48,6 +49,25 @@ export interface Limits {
   readonly inviteFetchesPerIpPerMinute: number;
   /** Writes the node's queue holds; past half of it sockets are not read, at all of it sends fail. */
   readonly writeQueue: number;
+  /** Proof-of-work challenges one IP may fetch per minute. */
+  readonly challengesPerIpPerMinute: number;
+  /** Guest-link claims one IP may make per minute. */
+  readonly claimsPerIpPerMinute: number;
+  /** Claims one link takes per minute, from everyone together (T26). */
+  readonly claimsPerInvitePerMinute: number;
+  /** Claims all of one host's links take per hour. */
+  readonly claimsPerHostPerHour: number;
+  /** Claims the deployment takes per second. */
+  readonly claimsPerSecond: number;
+}
+
+/** The proof of work a guest's browser does before a claim (features/claims/proof-of-work.ts). */
+export interface ProofOfWorkConfig {
+  /** PBKDF2 iterations per attempt. */
+  readonly cost: number;
+  /** The attempts a solution takes are drawn from [counterMin, counterMax]. */
+  readonly counterMin: number;
+  readonly counterMax: number;
 }
 
 export class ConfigError extends Error {
@@ -163,10 +183,38 @@ export function loadConfig(env: Env = process.env): Config {
         1,
         10_000_000,
       ),
+      challengesPerIpPerMinute: integer(
+        env,
+        'KNOCK_LIMIT_CHALLENGES_PER_IP_MINUTE',
+        30,
+        1,
+        10_000_000,
+      ),
+      claimsPerIpPerMinute: integer(env, 'KNOCK_LIMIT_CLAIMS_PER_IP_MINUTE', 10, 1, 10_000_000),
+      claimsPerInvitePerMinute: integer(
+        env,
+        'KNOCK_LIMIT_CLAIMS_PER_INVITE_MINUTE',
+        30,
+        1,
+        10_000_000,
+      ),
+      claimsPerHostPerHour: integer(env, 'KNOCK_LIMIT_CLAIMS_PER_HOST_HOUR', 300, 1, 10_000_000),
+      claimsPerSecond: integer(env, 'KNOCK_LIMIT_CLAIMS_PER_SECOND', 100, 1, 10_000_000),
     },
+    proofOfWork: proofOfWork(env),
     testMode: env['KNOCK_TEST_MODE'] === '1',
   };
   return deepFreeze(config);
+}
+
+function proofOfWork(env: Env): ProofOfWorkConfig {
+  const cost = integer(env, 'KNOCK_POW_COST', 1_000, 1, 100_000);
+  const counterMin = integer(env, 'KNOCK_POW_COUNTER_MIN', 500, 1, 1_000_000);
+  const counterMax = integer(env, 'KNOCK_POW_COUNTER_MAX', 1_500, 1, 1_000_000);
+  if (counterMax < counterMin) {
+    throw new ConfigError('KNOCK_POW_COUNTER_MAX must not be below KNOCK_POW_COUNTER_MIN.');
+  }
+  return { cost, counterMin, counterMax };
 }
 
 function deepFreeze<T extends object>(value: T): T {

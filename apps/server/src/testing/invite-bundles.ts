@@ -3,8 +3,7 @@ import type { CreateInviteRequest, InviteBundleJson } from '@knock/protocol/invi
 
 /**
  * Structurally valid invite bundles from random bytes of the right lengths. The server checks
- * shapes, never signatures (the guest does), so tests need no keys; the server may not import
- * packages/crypto either.
+ * shapes, never signatures (the guest does), so tests need no keys.
  */
 const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
 

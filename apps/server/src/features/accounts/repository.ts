@@ -45,9 +45,11 @@ export class AccountsRepository {
     return this.select().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Registered users only: guests (features/claims) are nobody's to find or sign in as. */
   private select() {
     return this.db
       .selectFrom('users')
+      .where('kind', '=', 'registered')
       .select([
         'id',
         'username',

@@ -7,8 +7,11 @@ import type { AuthService, Principal } from './service.js';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface HttpAuth {
-  /** The caller's principal, or throws `unauthorized`. Enforces CSRF for cookie sessions. */
-  require(request: FastifyRequest): Promise<Principal>;
+  /**
+   * The caller's principal, or throws `unauthorized`. Enforces CSRF for cookie sessions. A guest
+   * may call only what its one chat needs: elsewhere it gets `forbidden` unless `allowGuest`.
+   */
+  require(request: FastifyRequest, options?: { allowGuest?: boolean }): Promise<Principal>;
   /** Reads a principal from the request if one is present (no CSRF check). */
   read(request: FastifyRequest): Promise<Principal | undefined>;
   readonly cookieName: string;
@@ -50,9 +53,12 @@ export function createHttpAuth(
   return {
     cookieName,
     read,
-    async require(request) {
+    async require(request, options = {}) {
       const principal = await read(request);
       if (!principal) throw new AppError('unauthorized');
+      if (principal.kind === 'guest' && options.allowGuest !== true) {
+        throw new AppError('forbidden');
+      }
       if (principal.kind === 'cookie' && !SAFE_METHODS.has(request.method)) {
         const sent = request.headers[CSRF_HEADER];
         if (typeof sent !== 'string' || sent !== principal.csrfToken)

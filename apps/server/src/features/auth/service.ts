@@ -3,7 +3,11 @@ import { hashSecret, newSecret } from '../../platform/ids.js';
 import type { SessionRow, SessionsRepository } from './repository.js';
 
 const DAY = 86_400_000;
-export const SESSION_TTL_MS = { cookie: 30 * DAY, bearer: 365 * DAY } as const;
+/** A guest's token lives as long as its chat, which ends it sooner (expiry, end, block). */
+export const SESSION_TTL_MS = { cookie: 30 * DAY, bearer: 365 * DAY, guest: 365 * DAY } as const;
+
+/** How a token was presented: as the session cookie, or in an `Authorization: Bearer` header. */
+export type Presented = 'cookie' | 'bearer';
 
 export interface Principal {
   userId: string;
@@ -39,12 +43,17 @@ export class AuthService {
     return { token, csrfToken: csrfTokenFor(token), expiresAt };
   }
 
-  /** The principal a token stands for, if it is a live session of the expected kind. */
-  async authenticate(token: string, kind: SessionRow['kind']): Promise<Principal | undefined> {
+  /**
+   * The principal a token stands for, if it is a live session presented the way its kind is
+   * (guest tokens are bearer tokens).
+   */
+  async authenticate(token: string, presented: Presented): Promise<Principal | undefined> {
     if (token.length === 0 || token.length > 128) return undefined;
     const tokenHash = hashSecret(token, 'session');
     const session = await this.sessions.findLive(tokenHash, this.clock.now());
-    if (!session || session.kind !== kind) return undefined;
+    if (!session) return undefined;
+    const { kind } = session;
+    if (kind !== presented && !(kind === 'guest' && presented === 'bearer')) return undefined;
     return {
       userId: session.userId,
       kind,

@@ -1,10 +1,10 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import type { CursorState } from './cursor-book.js';
 
 export interface ChatRow {
   id: string;
-  kind: 'direct';
+  kind: 'direct' | 'guest';
   createdAt: number;
   lastActivityAt: number;
   lastSeq: number;
@@ -17,6 +17,20 @@ export interface ChatRow {
   peerAckedSeq: number;
   peerReadSeq: number;
   peerIdentityVersion: number | null;
+  inviteId: string | null;
+  guestId: string | null;
+  acceptedAt: number | null;
+  ignoredAt: number | null;
+  requestMessages: number;
+  requestBytes: number;
+}
+
+/** What decides who may do what in a guest chat. */
+export interface GuestChatRow {
+  id: string;
+  guestId: string;
+  hostId: string;
+  acceptedAt: number | null;
 }
 
 export interface MembershipRow {
@@ -189,12 +203,52 @@ export class ChatsRepository {
         .where('last_activity_at', '<=', cutoff)
         .execute();
       const doomed = still.map((c) => c.id);
-      if (doomed.length === 0) return [];
-      await trx.deleteFrom('messages').where('chat_id', 'in', doomed).execute();
-      await trx.deleteFrom('chat_members').where('chat_id', 'in', doomed).execute();
-      await trx.deleteFrom('chats').where('id', 'in', doomed).execute();
+      await deleteChats(trx, doomed);
       return doomed;
     });
+  }
+
+  /** The guest chat `chatId` if `userId` is one of its two members. */
+  async guestChat(chatId: string, userId: string): Promise<GuestChatRow | undefined> {
+    const row = await this.db
+      .selectFrom('chats as c')
+      .innerJoin('chat_members as host', (join) =>
+        join.onRef('host.chat_id', '=', 'c.id').onRef('host.user_id', '<>', 'c.guest_id'),
+      )
+      .select([
+        'c.id as id',
+        'c.guest_id as guestId',
+        'host.user_id as hostId',
+        'c.accepted_at as acceptedAt',
+      ])
+      .where('c.id', '=', chatId)
+      .where('c.kind', '=', 'guest')
+      .executeTakeFirst();
+    if (!row?.guestId || (userId !== row.guestId && userId !== row.hostId)) return undefined;
+    return { ...row, guestId: row.guestId };
+  }
+
+  /** Marks a live request accepted (true) or ignored; false when it is no longer a request. */
+  async settleRequest(
+    chatId: string,
+    decision: 'accept' | 'ignore',
+    now: number,
+    cutoff: number,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('chats')
+      .set(decision === 'accept' ? { accepted_at: now, ignored_at: null } : { ignored_at: now })
+      .where('id', '=', chatId)
+      .where('kind', '=', 'guest')
+      .where('accepted_at', 'is', null)
+      .where('last_activity_at', '>', cutoff)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Deletes a chat now, whatever its age (ended or blocked); false when it was already gone. */
+  async remove(chatId: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => deleteChats(trx, [chatId]));
   }
 
   private summaries(userId: string, cutoff: number) {
@@ -220,6 +274,12 @@ export class ChatsRepository {
         'peer.acked_seq as peerAckedSeq',
         'peer.read_seq as peerReadSeq',
         'ik.version as peerIdentityVersion',
+        'c.invite_id as inviteId',
+        'c.guest_id as guestId',
+        'c.accepted_at as acceptedAt',
+        'c.ignored_at as ignoredAt',
+        'c.request_messages as requestMessages',
+        'c.request_bytes as requestBytes',
         eb
           .selectFrom('messages as msg')
           .select((inner) => inner.fn.countAll<number>().as('n'))
@@ -232,4 +292,26 @@ export class ChatsRepository {
       .where('c.last_activity_at', '>', cutoff)
       .$narrowType<{ unreadCount: number }>();
   }
+}
+
+/**
+ * Deletes chats with their messages and members, and the guests they were made for (with the
+ * guests' tokens and keys). True when any chat was deleted.
+ */
+async function deleteChats(trx: Transaction<Database>, ids: readonly string[]): Promise<boolean> {
+  if (ids.length === 0) return false;
+  const guests = await trx
+    .selectFrom('chats')
+    .select('guest_id')
+    .where('id', 'in', ids)
+    .where('guest_id', 'is not', null)
+    .execute();
+  await trx.deleteFrom('messages').where('chat_id', 'in', ids).execute();
+  await trx.deleteFrom('chat_members').where('chat_id', 'in', ids).execute();
+  const deleted = await trx.deleteFrom('chats').where('id', 'in', ids).executeTakeFirst();
+  const guestIds = guests.flatMap((g) => (g.guest_id === null ? [] : [g.guest_id]));
+  if (guestIds.length > 0) {
+    await trx.deleteFrom('users').where('id', 'in', guestIds).where('kind', '=', 'guest').execute();
+  }
+  return Number(deleted.numDeletedRows) > 0;
 }

@@ -39,7 +39,7 @@ export type CreateRefusal = 'exists' | 'too_many';
  * limit (a one-time invite's limit is 1). One expression, so that every way of not being open
  * takes the same query and the same time.
  */
-const isOpen = (now: number) => (eb: ExpressionBuilder<Database, 'invites'>) =>
+export const isOpen = (now: number) => (eb: ExpressionBuilder<Database, 'invites'>) =>
   eb.and([
     eb('revoked_at', 'is', null),
     eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]),

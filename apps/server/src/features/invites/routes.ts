@@ -5,19 +5,13 @@ import {
   type RevokeAllResponse,
 } from '@knock/protocol/invites';
 import type { FastifyInstance } from 'fastify';
-import { errorBody } from '../../platform/errors.js';
 import { parseBody } from '../../platform/http/validate.js';
 import type { HttpAuth } from '../auth/http-auth.js';
+import { sendInviteNotFound } from './not-found.js';
 import type { InvitesService } from './service.js';
 
 /** An invite bundle carries an ML-KEM-768 public key (1,184 bytes): more than most bodies. */
 const INVITE_BODY_LIMIT = 16 * 1024;
-
-/**
- * Unknown, revoked, expired and used-up invites all get this one body, without a request id, so
- * that the answers are the same byte for byte (T23).
- */
-const NOT_FOUND = JSON.stringify(errorBody('invite_not_found'));
 
 /** Guest links' HTTP API (docs/protocol.md, "Invites"). */
 export function registerInviteRoutes(
@@ -53,9 +47,7 @@ export function registerInviteRoutes(
   app.get<{ Params: { id: string } }>('/api/invites/:id/bundle', async (request, reply) => {
     const bundle = await invites.bundle(request.params.id, request.ip);
     reply.header('cache-control', 'no-store');
-    if (bundle === undefined) {
-      return reply.status(404).type('application/json; charset=utf-8').send(NOT_FOUND);
-    }
+    if (bundle === undefined) return sendInviteNotFound(reply);
     const body: InviteBundleResponse = { bundle };
     return reply.send(body);
   });

@@ -1,3 +1,4 @@
+import { MAX_REQUEST_BYTES, MAX_REQUEST_MESSAGES } from '@knock/protocol/limits';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import { PreparedQuery } from '../../platform/db/prepared.js';
@@ -16,20 +17,60 @@ export function messageQueries() {
     (...ids) => String(ids.length),
   );
 
-  /** Allocates `count` seqs in a live chat the sender belongs to; no row when it may not. */
+  /**
+   * Allocates `count` seqs in a live chat the sender belongs to; no row when it may not. In a
+   * guest chat that is still a request, the guest's sends count against the request allowance
+   * (and are refused past it), and the host's first send accepts the chat.
+   */
   const allocateSeqs = new PreparedQuery(
     (
       db: Kysely<Database>,
       count: number,
       now: number,
+      guestSender: string,
+      guestCount: number,
+      bytesSender: string,
+      bytes: number,
+      hostSender: string,
+      acceptedAt: number,
       chatId: string,
       cutoff: number,
       memberChatId: string,
       senderId: string,
+      allowanceSender: string,
+      allowanceCount: number,
+      allowanceBytes: number,
     ) =>
       db
         .updateTable('chats')
-        .set((eb) => ({ last_seq: eb('last_seq', '+', count), last_activity_at: now }))
+        .set((eb) => ({
+          last_seq: eb('last_seq', '+', count),
+          last_activity_at: now,
+          request_messages: eb
+            .case()
+            .when(eb.and([eb('guest_id', '=', guestSender), eb('accepted_at', 'is', null)]))
+            .then(eb('request_messages', '+', guestCount))
+            .else(eb.ref('request_messages'))
+            .end(),
+          request_bytes: eb
+            .case()
+            .when(eb.and([eb('guest_id', '=', bytesSender), eb('accepted_at', 'is', null)]))
+            .then(eb('request_bytes', '+', bytes))
+            .else(eb.ref('request_bytes'))
+            .end(),
+          accepted_at: eb
+            .case()
+            .when(
+              eb.and([
+                eb('kind', '=', sql.lit('guest')),
+                eb('accepted_at', 'is', null),
+                eb('guest_id', '<>', hostSender),
+              ]),
+            )
+            .then(eb.val(acceptedAt))
+            .else(eb.ref('accepted_at'))
+            .end(),
+        }))
         .where('id', '=', chatId)
         .where('last_activity_at', '>', cutoff)
         .where((eb) =>
@@ -41,7 +82,27 @@ export function messageQueries() {
               .where('user_id', '=', senderId),
           ),
         )
-        .returning('last_seq'),
+        .where((eb) =>
+          eb.or([
+            eb('guest_id', 'is', null),
+            eb('guest_id', '<>', allowanceSender),
+            eb('accepted_at', 'is not', null),
+            eb.and([
+              eb(eb('request_messages', '+', allowanceCount), '<=', sql.lit(MAX_REQUEST_MESSAGES)),
+              eb(eb('request_bytes', '+', allowanceBytes), '<=', sql.lit(MAX_REQUEST_BYTES)),
+            ]),
+          ]),
+        )
+        .returning(['last_seq', 'accepted_at']),
+  );
+
+  /** Why an allocation found no row: a guest past its request allowance, or no chat at all. */
+  const requestState = new PreparedQuery((db: Kysely<Database>, chatId: string, cutoff: number) =>
+    db
+      .selectFrom('chats')
+      .select(['guest_id', 'accepted_at'])
+      .where('id', '=', chatId)
+      .where('last_activity_at', '>', cutoff),
   );
 
   /** Inserts rows given flat, six values per row in column order. */
@@ -135,6 +196,7 @@ export function messageQueries() {
   return {
     knownSends,
     allocateSeqs,
+    requestState,
     insertMessages,
     moveCursor: { ack: moveCursor('acked_seq'), read: moveCursor('read_seq') },
     deleteDelivered,

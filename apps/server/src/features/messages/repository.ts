@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
+import { paddedContentLength } from '@knock/crypto/wire-sizes';
 import { messageQueries } from './queries.js';
 
 export interface SendOp {
@@ -26,9 +27,17 @@ export interface CursorOp {
 export type WriteOp = SendOp | CursorOp;
 
 export type WriteResult =
-  | { ok: true; kind: 'send'; seq: number; sentAt: number; duplicate: boolean }
+  | {
+      ok: true;
+      kind: 'send';
+      seq: number;
+      sentAt: number;
+      duplicate: boolean;
+      /** The host's send accepted a guest chat that was a request. */
+      accepted?: boolean;
+    }
   | { ok: true; kind: 'ack' | 'read'; moved: boolean; seq: number }
-  | { ok: false; code: 'chat_not_found' };
+  | { ok: false; code: 'chat_not_found' | 'request_limit' };
 
 export interface StoredMessage {
   seq: number;
@@ -120,23 +129,23 @@ export class MessagesRepository {
     const rows: Database['messages'][] = [];
     for (const indexes of groups.values()) {
       const head = ops[indexes[0] as number] as SendOp;
-      const allocated = (
-        await this.queries.allocateSeqs.execute(
-          trx,
-          indexes.length,
-          now,
-          head.chatId,
-          cutoff,
-          head.chatId,
-          head.senderId,
-        )
-      ).rows[0];
-      if (!allocated) continue; // not a member, unknown or expired: chat_not_found
-      let seq = allocated.last_seq - indexes.length;
-      for (const i of indexes) {
+      const allocated = await this.allocate(trx, head, indexes, ops, now, cutoff);
+      if (allocated.count === 0) {
+        for (const i of indexes) results[i] = { ok: false, code: allocated.refusal };
+        continue;
+      }
+      let seq = allocated.lastSeq - allocated.count;
+      for (const i of indexes.slice(0, allocated.count)) {
         const op = ops[i] as SendOp;
         seq += 1;
-        results[i] = { ok: true, kind: 'send', seq, sentAt: now, duplicate: false };
+        results[i] = {
+          ok: true,
+          kind: 'send',
+          seq,
+          sentAt: now,
+          duplicate: false,
+          ...(allocated.accepted ? { accepted: true } : {}),
+        };
         rows.push({
           chat_id: op.chatId,
           seq,
@@ -145,6 +154,9 @@ export class MessagesRepository {
           ciphertext: op.ciphertext,
           sent_at: now,
         });
+      }
+      for (const i of indexes.slice(allocated.count)) {
+        results[i] = { ok: false, code: allocated.refusal };
       }
     }
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
@@ -169,6 +181,71 @@ export class MessagesRepository {
         results[firstOfKey.get(idempotencyKey(op.chatId, op.senderId, op.clientMessageId)) ?? -1];
       if (first?.ok && first.kind === 'send') results[i] = { ...first, duplicate: true };
     }
+  }
+
+  /**
+   * Allocates seqs for one sender's new messages in one chat, all at once when it may. A guest
+   * whose request allowance cannot take them all gets as many as fit, one by one; the rest are
+   * refused with `request_limit`.
+   */
+  private async allocate(
+    trx: Transaction<Database>,
+    head: SendOp,
+    indexes: readonly number[],
+    ops: readonly WriteOp[],
+    now: number,
+    cutoff: number,
+  ): Promise<{
+    count: number;
+    lastSeq: number;
+    accepted: boolean;
+    refusal: 'chat_not_found' | 'request_limit';
+  }> {
+    const sizes = indexes.map((i) => paddedContentLength((ops[i] as SendOp).ciphertext));
+    const run = async (count: number, bytes: number) => {
+      const { chatId, senderId: s } = head;
+      const { rows } = await this.queries.allocateSeqs.execute(
+        trx,
+        count,
+        now,
+        s,
+        count,
+        s,
+        bytes,
+        s,
+        now,
+        chatId,
+        cutoff,
+        chatId,
+        s,
+        s,
+        count,
+        bytes,
+      );
+      return rows[0];
+    };
+    const all = await run(
+      indexes.length,
+      sizes.reduce((a, b) => a + b, 0),
+    );
+    if (all) {
+      const accepted = Number(all.accepted_at) === now;
+      return { count: indexes.length, lastSeq: all.last_seq, accepted, refusal: 'chat_not_found' };
+    }
+    const { rows } = await this.queries.requestState.execute(trx, head.chatId, cutoff);
+    const chat = rows[0];
+    if (chat?.guest_id !== head.senderId || chat.accepted_at !== null) {
+      return { count: 0, lastSeq: 0, accepted: false, refusal: 'chat_not_found' };
+    }
+    let count = 0;
+    let lastSeq = 0;
+    for (const size of indexes.length > 1 ? sizes : []) {
+      const one = await run(1, size);
+      if (!one) break;
+      count += 1;
+      lastSeq = one.last_seq;
+    }
+    return { count, lastSeq, accepted: false, refusal: 'request_limit' };
   }
 
   private async existing(

@@ -51,6 +51,10 @@ export class MessagingService {
         memberIds: [...memberIds],
         upToSeq: result.seq,
       });
+      // The host replied to a guest's request: both sides see it accepted.
+      if (result.accepted === true) {
+        this.bus.publish({ kind: 'chat_changed', chatId: frame.chatId, memberIds: [...memberIds] });
+      }
     }
     return {
       type: 'sent',
@@ -80,6 +84,7 @@ export class MessagingService {
     const result = await this.cursors.mark(kind, chatId, userId, seq, this.chats.cutoff());
     if (!result.ok) throw new AppError('chat_not_found');
     if (!result.news) return;
+    if (kind === 'read' && (await this.chats.hidesReads(chatId, userId))) return;
     this.bus.publish({
       kind: 'receipt',
       chatId,

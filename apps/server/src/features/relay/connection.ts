@@ -42,6 +42,8 @@ export class Connection {
     private readonly socket: WebSocket,
     private readonly raw: Socket,
     private readonly deps: ConnectionDeps,
+    /** A guest's connection: it serves one chat and ends with it. */
+    readonly guest = false,
   ) {}
 
   get isOpen(): boolean {

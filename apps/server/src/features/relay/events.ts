@@ -1,3 +1,4 @@
+import { ChatClosedReason } from '@knock/protocol/frames';
 import * as v from 'valibot';
 
 const ChatRef = { chatId: v.string(), memberIds: v.array(v.string()) };
@@ -14,7 +15,15 @@ export const RelayEvent = v.variant('kind', [
   }),
   v.object({ kind: v.literal('typing'), ...ChatRef, userId: v.string(), typing: v.boolean() }),
   v.object({ kind: v.literal('chat_created'), ...ChatRef }),
-  v.object({ kind: v.literal('chat_closed'), ...ChatRef, reason: v.picklist(['expired']) }),
+  /** The chat's summary changed (a guest request accepted): members get it again. */
+  v.object({ kind: v.literal('chat_changed'), ...ChatRef }),
+  v.object({ kind: v.literal('chat_closed'), ...ChatRef, reason: ChatClosedReason }),
+  v.object({
+    kind: v.literal('invite_notice'),
+    memberIds: v.array(v.string()),
+    inviteId: v.string(),
+    notice: v.picklist(['used_twice', 'claim_flood']),
+  }),
   v.object({
     kind: v.literal('identity_changed'),
     memberIds: v.array(v.string()),

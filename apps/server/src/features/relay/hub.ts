@@ -69,8 +69,15 @@ export class Hub {
           typing: event.typing,
         });
       case 'chat_created':
+      case 'chat_changed':
         for (const c of this.connectionsOf(event.memberIds)) this.announce(c, event.chatId);
         return;
+      case 'invite_notice':
+        return this.toOthers(event.memberIds, undefined, {
+          type: 'invite_notice',
+          inviteId: event.inviteId,
+          notice: event.notice,
+        });
       case 'identity_changed':
         return this.toOthers(event.memberIds, event.userId, {
           type: 'identity_changed',
@@ -88,6 +95,8 @@ export class Hub {
           if (!c.hasChat(event.chatId)) continue;
           c.removeChat(event.chatId);
           c.send({ type: 'chat_closed', chatId: event.chatId, reason: event.reason });
+          // A guest has this one chat: with it gone, so is the reason to stay connected.
+          if (c.guest) c.close('unauthorized');
         }
         return;
     }

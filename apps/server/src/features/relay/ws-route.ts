@@ -51,13 +51,19 @@ export function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): void {
       releaseUpgrade(socket, request.raw.socket, responses.get(request));
       const principal = deps.guard.principal(request);
       if (!principal) return socket.close(4401, 'unauthorized');
-      const connection = new Connection(principal.userId, socket, request.raw.socket, {
-        readAfter: (chatId, afterSeq, limit) => deps.messages.after(chatId, afterSeq, limit),
-        onFrameOut: () => deps.metrics.framesOut.inc(),
-        onMessageOut: () => deps.metrics.messagesOut.inc(),
-        log: deps.log,
-        bufferLimit: deps.limits.socketBufferBytes,
-      });
+      const connection = new Connection(
+        principal.userId,
+        socket,
+        request.raw.socket,
+        {
+          readAfter: (chatId, afterSeq, limit) => deps.messages.after(chatId, afterSeq, limit),
+          onFrameOut: () => deps.metrics.framesOut.inc(),
+          onMessageOut: () => deps.metrics.messagesOut.inc(),
+          log: deps.log,
+          bufferLimit: deps.limits.socketBufferBytes,
+        },
+        principal.kind === 'guest',
+      );
       deps.hub.add(connection);
       deps.metrics.connections.inc();
       socket.on('close', () => {

@@ -206,6 +206,45 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0006_guest_chats': {
+      async up(db: Kysely<unknown>) {
+        // A guest is a principal of its own kind, made for one chat: no username anyone can type
+        // (its username is a reserved form), no password, no name (that travels encrypted).
+        await db.schema
+          .alterTable('users')
+          .addColumn('kind', 'text', (c) => c.notNull().defaultTo('registered'))
+          .execute();
+        // A guest chat remembers the invite it came from, who the guest is, and, while it is a
+        // request, what the guest sent so far (the request allowance).
+        for (const [column, type] of [
+          ['invite_id', 'text'],
+          ['guest_id', 'text'],
+          ['accepted_at', 'bigint'],
+          ['ignored_at', 'bigint'],
+        ] as const) {
+          await db.schema.alterTable('chats').addColumn(column, type).execute();
+        }
+        for (const column of ['request_messages', 'request_bytes']) {
+          await db.schema
+            .alterTable('chats')
+            .addColumn(column, 'integer', (c) => c.notNull().defaultTo(0))
+            .execute();
+        }
+        await db.schema.createIndex('chats_invite').on('chats').column('invite_id').execute();
+        // Claims refused on a link that can take no more (a one-time link claimed twice).
+        await db.schema
+          .alterTable('invites')
+          .addColumn('refused_claims', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        // Secrets every node must share (the proof-of-work key), made by the first node to start.
+        await db.schema
+          .createTable('server_secrets')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -7,13 +7,16 @@ export interface UsersTable {
   display_name: string;
   password_hash: string;
   created_at: number;
+  /** `guest`: a principal made for one guest chat (features/claims), never signed in with. */
+  kind: Generated<'registered' | 'guest'>;
 }
 
 export interface SessionsTable {
   /** SHA-256 of the session secret; the secret itself is never stored. */
   token_hash: string;
   user_id: string;
-  kind: 'cookie' | 'bearer';
+  /** `guest`: the bearer token of a guest, valid for its one chat only. */
+  kind: 'cookie' | 'bearer' | 'guest';
   label: string | null;
   created_at: number;
   expires_at: number;
@@ -21,12 +24,21 @@ export interface SessionsTable {
 
 export interface ChatsTable {
   id: string;
-  kind: 'direct';
+  kind: 'direct' | 'guest';
   /** For direct chats: both user ids, sorted and joined, so that find-or-create is race free. */
   direct_key: string | null;
   created_at: number;
   last_activity_at: number;
   last_seq: Generated<number>;
+  /** Guest chats: the invite the guest claimed, and the guest's user id. */
+  invite_id: string | null;
+  guest_id: string | null;
+  /** Guest chats: when the host accepted or first replied (NULL while a request). */
+  accepted_at: number | null;
+  ignored_at: number | null;
+  /** Guest chats, while a request: messages and content bytes the guest sent so far. */
+  request_messages: Generated<number>;
+  request_bytes: Generated<number>;
 }
 
 export interface ChatMembersTable {
@@ -101,6 +113,15 @@ export interface InvitesTable {
   last_claimed_at: number | null;
   last_activity_at: number | null;
   revoked_at: number | null;
+  /** Claims refused because the link could take no more (e.g. a one-time link claimed again). */
+  refused_claims: Generated<number>;
+}
+
+/** Secrets every node shares, made once by the first node that needs them. */
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: number;
 }
 
 export interface Database {
@@ -114,4 +135,5 @@ export interface Database {
   kem_prekeys: KemPrekeysTable;
   one_time_prekeys: OneTimePrekeysTable;
   invites: InvitesTable;
+  server_secrets: ServerSecretsTable;
 }
