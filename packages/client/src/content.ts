@@ -13,7 +13,19 @@ export const TextContent = v.object({
 });
 export type TextContent = v.InferOutput<typeof TextContent>;
 
-export const MessageContent = v.variant('type', [TextContent]);
+/**
+ * A guest's first message in a guest chat: its display name, which only the host reads (the
+ * server never learns it). The host's client shows the chat only once this opened, which proves
+ * the guest held the link.
+ */
+export const HelloContent = v.object({
+  v: v.literal(1),
+  type: v.literal('hello'),
+  name: v.pipe(v.string(), v.maxLength(1024)),
+});
+export type HelloContent = v.InferOutput<typeof HelloContent>;
+
+export const MessageContent = v.variant('type', [TextContent, HelloContent]);
 export type MessageContent = v.InferOutput<typeof MessageContent>;
 
 export function encodeContent(content: MessageContent): Uint8Array {
@@ -22,6 +34,10 @@ export function encodeContent(content: MessageContent): Uint8Array {
 
 export function textContent(text: string): TextContent {
   return { v: 1, type: 'text', text };
+}
+
+export function helloContent(name: string): HelloContent {
+  return { v: 1, type: 'hello', name };
 }
 
 export type DecodeContentResult =

@@ -39,6 +39,18 @@ export interface DeliveryDeps {
   gapCheckMs?: number;
   /** The key directory's frames, for the end-to-end layer. */
   keys?: KeyFrameHandlers;
+  /** Guest chats: their first messages and which of them the app may see yet. */
+  guests?: GuestHandlers;
+}
+
+export interface GuestHandlers {
+  /**
+   * A guest's first message opened, carrying its name: true when it belongs (the chat is a guest
+   * chat this user hosts and the sender is its guest), false to report it as undecryptable.
+   */
+  hello(chatId: string, senderId: string, name: string): Promise<boolean>;
+  /** False for a guest chat whose first message has not opened yet: the app does not hear of it. */
+  visible(chat: ChatSummary): boolean;
 }
 
 export interface KeyFrameHandlers {
@@ -161,7 +173,10 @@ export class Delivery {
         });
       case 'chat':
         this.seed(frame.chat);
+        if (this.#deps.guests?.visible(frame.chat) === false) return;
         return events.emit('chat', { chat: frame.chat });
+      case 'invite_notice':
+        return events.emit('inviteNotice', { inviteId: frame.inviteId, notice: frame.notice });
       case 'chat_closed':
         return this.#onChatClosed(frame.chatId, frame.reason);
       case 'error':
@@ -229,6 +244,11 @@ export class Delivery {
     const show = async (plaintext: Uint8Array, own: boolean): Promise<Presented> => {
       const content = decodeContent(plaintext);
       if (!content.ok) return failed(content.reason);
+      if (content.content.type === 'hello') {
+        if (own) return 'shown';
+        const welcomed = await this.#deps.guests?.hello(chatId, senderId, content.content.name);
+        return welcomed === true ? 'shown' : failed('a first message where none belongs');
+      }
       const { text } = content.content;
       await events.emit('message', { chatId, seq, senderId, clientMessageId, sentAt, text, own });
       return 'shown';

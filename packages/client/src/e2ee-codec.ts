@@ -5,7 +5,9 @@ import { bundleFromJSON } from '@knock/crypto/bundle-codec';
 import { constantTimeEqual } from '@knock/crypto/bytes';
 import { acceptOptionsFor, withoutUsedPrekeys } from '@knock/crypto/device-keys';
 import { CryptoError } from '@knock/crypto/errors';
+import { linkPreSharedKey } from '@knock/crypto/guest-link';
 import type { PublicIdentity } from '@knock/crypto/identity';
+import type { InitialMessage } from '@knock/crypto/initial-message';
 import { acceptInitialMessage } from '@knock/crypto/pqxdh-responder';
 import { initiateSession } from '@knock/crypto/pqxdh-initiator';
 import { decrypt, encrypt } from '@knock/crypto/session';
@@ -26,6 +28,14 @@ export interface ChatPeer {
    * been missed while offline.
    */
   identityVersion: number;
+  /**
+   * In a guest chat: the key directory plays no part (the link pins the host, the guest's first
+   * message pins the guest), and a session exists from that first message on or not at all.
+   */
+  guest?: {
+    /** For the host: the invite whose keys and link secret open the guest's first message. */
+    inviteId?: string;
+  };
 }
 
 export interface E2eeCodecOptions {
@@ -67,6 +77,9 @@ export class E2eeCodec implements PayloadCodec {
       await this.#catchUp(peer, peer.identityVersion);
       await this.#requireTrusted(peer.id);
       const [current, ...older] = await store.loadSessions(peer.id);
+      if (!current && peer.guest) {
+        throw new KnockError('bad_request', "The guest's first message has not been read yet.");
+      }
       const { state, message } = await encrypt(
         crypto,
         current ?? (await this.#start(peer)),
@@ -84,6 +97,12 @@ export class E2eeCodec implements PayloadCodec {
       const parsed = decodeMessage(ciphertext);
       const sessions = await store.loadSessions(senderId);
       if (parsed.type === 'initial' && !sessions.some((s) => isSameAgreement(s, parsed))) {
+        const peer = await this.#options.peerOf(chatId);
+        const inviteId = peer.id === senderId ? peer.guest?.inviteId : undefined;
+        if (inviteId !== undefined) {
+          return this.#acceptGuest(inviteId, senderId, parsed, sessions);
+        }
+        if (peer.guest) throw new CryptoError('unknown_prekey', 'a guest chat starts only once');
         const device = await store.loadDevice();
         if (!device) throw new CryptoError('unknown_prekey', 'this device has no keys yet');
         const options = acceptOptionsFor(device, parsed, {
@@ -91,7 +110,6 @@ export class E2eeCodec implements PayloadCodec {
         });
         // Decrypting proves the sender holds that identity; only then is it compared with the pin.
         const accepted = await acceptInitialMessage(crypto, options, parsed);
-        const peer = await this.#options.peerOf(chatId);
         const version = peer.id === senderId ? peer.identityVersion : 0;
         await this.#checkIdentity(senderId, parsed.initiator, version);
         await store.saveSessions(
@@ -115,6 +133,46 @@ export class E2eeCodec implements PayloadCodec {
       }
       throw failure;
     });
+  }
+
+  /**
+   * A guest's first message, opened with the invite's prekeys and the pre-shared key from the
+   * link's secret: only someone who held the link can have made it, and a server that swapped the
+   * guest's key (T4) makes it fail here. A one-time link's keys are deleted once used.
+   */
+  async #acceptGuest(
+    inviteId: string,
+    senderId: string,
+    message: InitialMessage,
+    sessions: readonly SessionState[],
+  ): Promise<Uint8Array> {
+    const { crypto, store, extractable } = this.#options;
+    const [invite, device] = await Promise.all([store.loadInvite(inviteId), store.loadDevice()]);
+    if (!invite || !device) {
+      throw new CryptoError('unknown_prekey', "this device does not hold the link's keys");
+    }
+    const { signedPrekey, kemPrekey } = invite.keys;
+    if (
+      message.signedPrekeyId !== signedPrekey.id ||
+      message.kemPrekeyId !== kemPrekey.id ||
+      message.oneTimePrekeyId !== null
+    ) {
+      throw new CryptoError('unknown_prekey', 'the message names prekeys the link does not hold');
+    }
+    const psk = await linkPreSharedKey(crypto, invite.secret);
+    const accepted = await acceptInitialMessage(
+      crypto,
+      { identity: device.identity, signedPrekey, kemPrekey, psk, extractable },
+      message,
+    );
+    psk.fill(0);
+    await this.#checkIdentity(senderId, message.initiator, 0);
+    await store.saveSessions(
+      senderId,
+      [accepted.state, ...sessions].slice(0, MAX_SESSIONS_PER_PEER),
+    );
+    if (!kemPrekey.lastResort) await store.deleteInvite(inviteId);
+    return accepted.plaintext;
   }
 
   /** The user has compared the new safety number: the peer's current identity is trusted. */

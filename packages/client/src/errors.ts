@@ -9,6 +9,8 @@ export const clientErrorMessages = {
   timeout: 'The operation timed out.',
   identity_changed:
     "This contact's security key changed. Compare the new safety number before you continue.",
+  link_mismatch:
+    'This link does not match what the server sent for it, so someone may be interfering. The chat was not started.',
   identity_replaced:
     "Another device now holds this account's keys, so this one cannot read new messages. Sign in again here to make it this account's device.",
 } as const;

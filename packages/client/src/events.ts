@@ -81,7 +81,25 @@ export interface ServerErrorEvent {
   ref?: string;
 }
 
+/**
+ * A guest opened one of this user's links: its first message opened, which proves it held the
+ * link. The chat is a request until `acceptRequest` or a reply.
+ */
+export interface GuestJoinedEvent {
+  chat: ChatSummary;
+  /** The guest's display name, checked here (T32); show it with the "(Guest)" badge beside it. */
+  name: string;
+}
+
+/** Something the host should know about one of its links (see `InviteNoticeFrame`). */
+export interface InviteNoticeEvent {
+  inviteId: string;
+  notice: 'used_twice' | 'claim_flood';
+}
+
 export interface KnockClientEvents {
+  guestJoined: GuestJoinedEvent;
+  inviteNotice: InviteNoticeEvent;
   message: MessageEvent;
   sent: SentEvent;
   sendFailed: SendFailedEvent;

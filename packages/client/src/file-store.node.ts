@@ -85,10 +85,23 @@ export class FileStore implements ClientStore {
     return taken;
   }
 
+  async putPeerName(chatId: string, name: string): Promise<void> {
+    await this.#update((snapshot) => {
+      if (snapshot.peerNames[chatId] === name) return false;
+      snapshot.peerNames[chatId] = name;
+      return true;
+    });
+  }
+
+  async peerNames(): Promise<Map<string, string>> {
+    return new Map(Object.entries((await this.#file.read()).peerNames));
+  }
+
   async deleteChat(chatId: string): Promise<void> {
     await this.#update((snapshot) => {
       const had =
         chatId in snapshot.cursors ||
+        chatId in snapshot.peerNames ||
         snapshot.outbox.some((e) => e.chatId === chatId) ||
         snapshot.ownCopies.some((c) => c.chatId === chatId);
       snapshot.cursors = Object.fromEntries(
@@ -96,6 +109,9 @@ export class FileStore implements ClientStore {
       );
       snapshot.outbox = snapshot.outbox.filter((e) => e.chatId !== chatId);
       snapshot.ownCopies = snapshot.ownCopies.filter((c) => c.chatId !== chatId);
+      snapshot.peerNames = Object.fromEntries(
+        Object.entries(snapshot.peerNames).filter(([id]) => id !== chatId),
+      );
       return had;
     });
   }

@@ -31,7 +31,13 @@ import {
   type InviteBundleJson,
   type InviteSummary,
 } from '@knock/protocol/invites';
+import {
+  ChallengeResponse,
+  ClaimResponse,
+  type ClaimRequest,
+} from '@knock/protocol/claims';
 import { CSRF_HEADER } from '@knock/protocol/limits';
+import type { ClaimChallenge } from '@knock/protocol/proof-of-work';
 import { KnockError } from './errors.js';
 
 /** The slice of a fetch `Response` the client reads. */
@@ -179,6 +185,43 @@ export class HttpClient {
     return (await this.#request('GET', path, InviteBundleResponse)).bundle;
   }
 
+  /** A proof-of-work challenge for claiming a guest link (no sign-in needed). */
+  async requestChallenge(inviteId: string): Promise<ClaimChallenge> {
+    const path = `/api/invites/${encodeURIComponent(inviteId)}/challenge`;
+    return (await this.#request('POST', path, ChallengeResponse)).challenge;
+  }
+
+  /**
+   * Claims a guest link with a solved proof and the guest's first message. The answer's token is
+   * the guest's, for its one chat: it is used for every later request.
+   */
+  async claimInvite(inviteId: string, request: ClaimRequest): Promise<ClaimResponse> {
+    const path = `/api/invites/${encodeURIComponent(inviteId)}/claim`;
+    const body = await this.#request('POST', path, ClaimResponse, request);
+    this.#token = body.token;
+    return body;
+  }
+
+  /** The host takes a guest's request: the guest may write freely and sees read receipts. */
+  async acceptRequest(chatId: string): Promise<ChatSummary> {
+    return (await this.#request('POST', `${chatPath(chatId)}/accept`, ChatResponse)).chat;
+  }
+
+  /** The host sets a request aside; the guest is not told. */
+  async ignoreRequest(chatId: string): Promise<ChatSummary> {
+    return (await this.#request('POST', `${chatPath(chatId)}/ignore`, ChatResponse)).chat;
+  }
+
+  /** The host blocks the guest: the chat closes and the guest's token dies. */
+  async blockGuest(chatId: string): Promise<void> {
+    await this.#request('POST', `${chatPath(chatId)}/block`, NoContent);
+  }
+
+  /** Ends a guest chat, from either side: the server deletes everything it holds on it. */
+  async endChat(chatId: string): Promise<void> {
+    await this.#request('DELETE', chatPath(chatId), NoContent);
+  }
+
   async #request<T>(
     method: string,
     path: string,
@@ -206,6 +249,10 @@ export class HttpClient {
     if (!result.success) throw new KnockError('invalid_response', undefined, response.status);
     return result.output;
   }
+}
+
+function chatPath(chatId: string): string {
+  return `/api/chats/${encodeURIComponent(chatId)}`;
 }
 
 function parseJson(text: string): unknown {

@@ -53,7 +53,7 @@ function client(token: string, options: Partial<KnockClientOptions> = {}): Knock
 const texts = (ciphertexts: string[]): string[] =>
   ciphertexts.map((c) => {
     const result = decodeContent(decodeBase64url(c)!);
-    return result.ok ? result.content.text : '?';
+    return result.ok && result.content.type === 'text' ? result.content.text : '?';
   });
 
 describe('KnockClient', () => {

@@ -1,5 +1,6 @@
 import { encodeBase64url } from '@knock/protocol/base64url';
 import type { ChatSummary, PublicUser, TokenResponse } from '@knock/protocol/http';
+import { guestLabel, normaliseGuestName } from '@knock/protocol/guest-name';
 import { ID_PATTERN, MAX_CIPHERTEXT_BYTES, WS_PATH } from '@knock/protocol/limits';
 import { AckScheduler } from './acks.js';
 import type { BackoffOptions } from './backoff.js';
@@ -56,6 +57,20 @@ export interface KnockClientBaseOptions {
   backoff?: Partial<BackoffOptions>;
   /** Coalescing window for cursor writes and acks. */
   ackDelayMs?: number;
+  /**
+   * A guest's client (see `joinGuestLink`): its token serves one chat, it publishes no keys and
+   * starts no chats.
+   */
+  guest?: boolean;
+}
+
+/** How an app shows the other side of a chat: a guest's name always with the badge beside it. */
+export interface PeerDisplay {
+  name: string;
+  /** Guest chats, host side: "Guest", to render outside the name (T32). */
+  badge?: 'Guest';
+  /** Guest chats, host side: "Not registered". */
+  notice?: 'Not registered';
 }
 
 /**
@@ -76,6 +91,9 @@ export class KnockClient {
   readonly #reads = new Map<string, number>();
   /** Chat summaries seen so far: who the peer of each chat is. */
   readonly #chats = new Map<string, ChatSummary>();
+  /** The other side's name in guest chats, learnt end to end (ClientStore.putPeerName). */
+  readonly #peerNames = new Map<string, string>();
+  readonly #guest: boolean;
   #user: PublicUser | undefined;
   #loaded: Promise<void> | undefined;
 
@@ -83,6 +101,7 @@ export class KnockClient {
     const logger = options.logger ?? silentLogger;
     const timers = options.timers ?? systemTimers;
     this.#user = options.user;
+    this.#guest = options.guest === true;
     this.#now = options.now ?? (() => Date.now());
     this.#store = options.store ?? new MemoryStore();
     this.#events = new Emitter(logger);
@@ -136,10 +155,15 @@ export class KnockClient {
             }),
         },
       }),
+      guests: {
+        hello: (chatId, senderId, name) => this.#onHello(chatId, senderId, name),
+        visible: (chat) => this.#visible(chat),
+      },
     });
     this.#events.on('chat', ({ chat }) => this.#remember(chat));
     this.#events.on('chatClosed', ({ chatId }) => {
       this.#chats.delete(chatId);
+      this.#peerNames.delete(chatId);
     });
     this.#connection.events.on('frame', (frame) => this.#delivery.handle(frame));
     this.#connection.events.on('state', (change) => this.#onState(change));
@@ -202,7 +226,7 @@ export class KnockClient {
   async connect(): Promise<void> {
     await this.#load();
     if (this.#connection.state === 'online') return;
-    await this.#e2ee?.publishBeforeConnect();
+    if (!this.#guest) await this.#e2ee?.publishBeforeConnect();
     const online = new Promise<void>((resolve, reject) => {
       const off = this.#connection.events.on('state', ({ state }) => {
         if (state === 'online') {
@@ -250,11 +274,56 @@ export class KnockClient {
     await this.#e2ee.publishKeys(options.takeOver === true);
   }
 
+  /**
+   * The user's chats, most recently active first. A guest chat shows up on the host's side only
+   * once the guest's first message opened (which proves the guest held the link, T4).
+   */
   async listChats(): Promise<ChatSummary[]> {
     const chats = await this.http.listChats();
     await this.#load();
     for (const chat of chats) this.#remember(chat);
-    return chats;
+    return chats.filter((chat) => this.#visible(chat));
+  }
+
+  /**
+   * The other side of a chat as people should see it. A guest is its name with the "Guest" badge
+   * and "Not registered" beside it, never inside it; a host, to its guest, is the link's name.
+   */
+  peerDisplay(chat: ChatSummary): PeerDisplay {
+    if (chat.kind !== 'guest') {
+      return { name: chat.peer.displayName || chat.peer.username };
+    }
+    const name = this.#peerNames.get(chat.id) ?? '';
+    if (chat.guest?.role === 'guest') return { name };
+    const { badge, notice } = guestLabel(name);
+    return { name, badge, notice };
+  }
+
+  /** The host takes a guest's request (replying does too). */
+  async acceptRequest(chatId: string): Promise<ChatSummary> {
+    const chat = await this.http.acceptRequest(chatId);
+    this.#remember(chat);
+    return chat;
+  }
+
+  /** The host sets a guest's request aside; the guest is not told and may still write. */
+  async ignoreRequest(chatId: string): Promise<ChatSummary> {
+    const chat = await this.http.ignoreRequest(chatId);
+    this.#remember(chat);
+    return chat;
+  }
+
+  /** The host blocks a guest: the chat closes on both sides and the guest's token dies. */
+  async blockGuest(chatId: string): Promise<void> {
+    await this.http.blockGuest(chatId);
+  }
+
+  /**
+   * Ends a guest chat, from either side: the server deletes it, the guest's token dies, and the
+   * `chatClosed` event follows here (local history and keys go then).
+   */
+  async endChat(chatId: string): Promise<void> {
+    await this.http.endChat(chatId);
   }
 
   /** Finds or creates the direct chat with `username`. */
@@ -274,7 +343,8 @@ export class KnockClient {
 
   /** The guest links of this user: create (with a QR-ready URL), list, revoke. */
   get invites(): HostInvites {
-    if (!this.#e2ee) throw new KnockError('bad_request', 'This client has no end-to-end keys.');
+    if (!this.#e2ee || this.#guest)
+      throw new KnockError('bad_request', 'This client has no end-to-end keys.');
     return this.#e2ee.invites;
   }
 
@@ -368,7 +438,38 @@ export class KnockClient {
   async #peerOf(chatId: string): Promise<ChatPeer> {
     const chat = this.#chats.get(chatId) ?? (await this.getChat(chatId));
     const { id, username } = chat.peer;
-    return { id, username, identityVersion: chat.peerIdentityVersion };
+    const peer = { id, username, identityVersion: chat.peerIdentityVersion };
+    if (!chat.guest) return peer;
+    return {
+      ...peer,
+      guest: chat.guest.role === 'host' ? { inviteId: chat.guest.inviteId } : {},
+    };
+  }
+
+  /** Host side: a guest chat stays out of sight until its first message opened. */
+  #visible(chat: ChatSummary): boolean {
+    return chat.guest?.role !== 'host' || this.#peerNames.has(chat.id);
+  }
+
+  /**
+   * A guest's first message opened: it belongs only as the first word of a guest chat this user
+   * hosts, from its guest. The name is checked again here (never trust the sender, T32): one that
+   * fails shows as "Unnamed". Then the app hears of the chat.
+   */
+  async #onHello(chatId: string, senderId: string, name: string): Promise<boolean> {
+    const chat = this.#chats.get(chatId) ?? (await this.http.getChat(chatId));
+    if (chat.guest?.role !== 'host' || chat.peer.id !== senderId) return false;
+    if (this.#peerNames.has(chatId)) return false;
+    const own = this.#user;
+    const hostNames = own ? [own.username, own.displayName] : [];
+    const checked = normaliseGuestName(name, { hostNames });
+    const shown = checked.ok ? checked.name : UNNAMED_GUEST;
+    await this.#store.putPeerName(chatId, shown);
+    this.#peerNames.set(chatId, shown);
+    this.#remember(chat);
+    await this.#events.emit('chat', { chat });
+    await this.#events.emit('guestJoined', { chat, name: shown });
+    return true;
   }
 
   /** The directory's `identity_changed`: stops the peer's chats unless the key is the pinned one. */
@@ -387,10 +488,18 @@ export class KnockClient {
   }
 
   #load(): Promise<void> {
-    this.#loaded ??= this.#delivery.load();
+    this.#loaded ??= Promise.all([
+      this.#delivery.load(),
+      this.#store.peerNames().then((names) => {
+        for (const [chatId, name] of names) this.#peerNames.set(chatId, name);
+      }),
+    ]).then(() => undefined);
     return this.#loaded;
   }
 }
+
+/** What a host sees for a guest whose name its client refused (T32). */
+const UNNAMED_GUEST = 'Unnamed';
 
 /** A client without a codec cannot send or read anything: every attempt fails. */
 function failClosed(): PayloadCodec {

@@ -6,6 +6,7 @@ export class MemoryStore implements ClientStore {
   #outbox: OutboxEntry[] = [];
   readonly #cursors = new Map<string, number>();
   readonly #ownCopies = new Map<string, OwnCopy>();
+  readonly #peerNames = new Map<string, string>();
 
   addOutboxEntry(entry: OutboxEntry): Promise<void> {
     if (!this.#outbox.some((e) => e.clientMessageId === entry.clientMessageId)) {
@@ -50,8 +51,18 @@ export class MemoryStore implements ClientStore {
     return Promise.resolve(copy);
   }
 
+  putPeerName(chatId: string, name: string): Promise<void> {
+    this.#peerNames.set(chatId, name);
+    return Promise.resolve();
+  }
+
+  peerNames(): Promise<Map<string, string>> {
+    return Promise.resolve(new Map(this.#peerNames));
+  }
+
   deleteChat(chatId: string): Promise<void> {
     this.#cursors.delete(chatId);
+    this.#peerNames.delete(chatId);
     for (const [id, copy] of this.#ownCopies)
       if (copy.chatId === chatId) this.#ownCopies.delete(id);
     this.#outbox = this.#outbox.filter((entry) => entry.chatId !== chatId);

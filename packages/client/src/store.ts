@@ -34,11 +34,13 @@ export const StoreSnapshot = v.object({
   /** chatId → contiguous cursor (see cursor.ts). */
   cursors: v.record(Id, Seq),
   ownCopies: v.optional(v.array(OwnCopy), () => []),
+  /** chatId → the other side's name in a guest chat (see `ClientStore.putPeerName`). */
+  peerNames: v.optional(v.record(Id, v.string()), () => ({})),
 });
 export type StoreSnapshot = v.InferOutput<typeof StoreSnapshot>;
 
 export function emptySnapshot(): StoreSnapshot {
-  return { version: 1, outbox: [], cursors: {}, ownCopies: [] };
+  return { version: 1, outbox: [], cursors: {}, ownCopies: [], peerNames: {} };
 }
 
 /**
@@ -65,7 +67,16 @@ export interface ClientStore {
   /** Removes and returns the copy of an own message, if this store has it. */
   takeOwnCopy(clientMessageId: string): Promise<OwnCopy | undefined>;
 
-  /** Forgets a chat: its cursor, its outbox entries and its own copies. */
+  /**
+   * Remembers the name of the other side of a guest chat, learnt end to end: the guest's name
+   * from its first message (host side), the link's name from the verified bundle (guest side).
+   * The server never has either.
+   */
+  putPeerName(chatId: string, name: string): Promise<void>;
+  /** chatId → name, for every chat `putPeerName` named. */
+  peerNames(): Promise<Map<string, string>>;
+
+  /** Forgets a chat: its cursor, its outbox entries, its own copies and its peer's name. */
   deleteChat(chatId: string): Promise<void>;
 
   close(): Promise<void>;

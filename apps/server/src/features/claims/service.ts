@@ -52,7 +52,7 @@ export class ClaimsService {
 
   async claim(
     inviteId: string,
-    request: Omit<ClaimRequest, 'proof'> & { proof: unknown },
+    request: Omit<ClaimRequest, 'proof'> & { proof?: unknown },
     ip: string,
   ): Promise<ClaimResponse> {
     if (!(await this.limits.perIp.consume(ip))) throw new AppError('rate_limited');

@@ -1,0 +1,158 @@
+import { encodeBase64url } from '@knock/crypto/base64url';
+import { createDeviceKeys } from '@knock/crypto/device-keys';
+import { CryptoError } from '@knock/crypto/errors';
+import { decodeLinkFragment, inviteIdOf, linkPreSharedKey } from '@knock/crypto/guest-link';
+import { inviteBundleFromJSON, verifyInvite, type InviteBundle } from '@knock/crypto/invite-bundle';
+import { initiateSession } from '@knock/crypto/pqxdh-initiator';
+import { encrypt } from '@knock/crypto/session';
+import { normaliseGuestName } from '@knock/protocol/guest-name';
+import type { ChatSummary } from '@knock/protocol/http';
+import { encodeContent, helloContent } from './content.js';
+import type { EndToEndOptions } from './end-to-end.js';
+import { KnockError } from './errors.js';
+import { HttpClient } from './http-client.js';
+import { KnockClient, type KnockClientBaseOptions } from './knock-client.js';
+import { MemoryStore } from './memory-store.js';
+import { randomBytes } from './platform.js';
+import { solveClaimChallenge, type AbortSignalLike } from './proof-of-work.js';
+
+export interface JoinGuestLinkOptions extends Omit<
+  KnockClientBaseOptions,
+  'serverUrl' | 'token' | 'user' | 'guest'
+> {
+  /** The link as the host shared it (`https://…/j#1.…`), or just its fragment with `serverUrl`. */
+  link: string;
+  /** The server; by default the link's own origin. */
+  serverUrl?: string;
+  /** The name the host will see, with "(Guest)" beside it; checked here first (T32). */
+  name: string;
+  /**
+   * The guest's keys. Give each guest chat a key store of its own: a fresh identity per chat
+   * keeps two hosts (or two links of one host) from telling that they talk to the same guest.
+   */
+  e2ee: EndToEndOptions;
+  /** Stops the proof of work (e.g. the user left the page). */
+  signal?: AbortSignalLike;
+}
+
+/** A guest in its chat: keep `token` (and the stores) to come back later. */
+export interface JoinedGuest {
+  client: KnockClient;
+  chat: ChatSummary;
+  /** The guest's bearer token: valid for this chat only, until it ends, expires or is blocked. */
+  token: string;
+  /** The name the host chose for this link (from the bundle the host signed). */
+  hostName: string;
+}
+
+/**
+ * Opens a guest link and starts its chat (DESIGN §5): reads the fragment, fetches the invite's
+ * bundle and verifies it against the host key the link pins (a server that swapped it is caught
+ * here and nothing is sent, T3), makes the guest's identity, encrypts the first message — the
+ * guest's name — with PQXDH and the link's pre-shared key, solves the proof of work and claims.
+ * Only this claims the link: fetching and verifying consume nothing (T24).
+ */
+export async function joinGuestLink(options: JoinGuestLinkOptions): Promise<JoinedGuest> {
+  const { crypto, keys, extractable } = options.e2ee;
+  const serverUrl = options.serverUrl ?? originOf(options.link);
+  const http = new HttpClient({
+    baseUrl: serverUrl,
+    ...(options.fetch && { fetch: options.fetch }),
+  });
+  const link = readLink(options.link);
+  const inviteId = encodeBase64url(await inviteIdOf(crypto, link.secret));
+  const bundle = await verifiedBundle(options, http, inviteId, link);
+  const checked = normaliseGuestName(options.name, { hostNames: [bundle.displayName] });
+  if (!checked.ok) throw new KnockError('invalid_display_name', guestNameProblem[checked.reason]);
+
+  const device =
+    (await keys.loadDevice()) ??
+    (await createDeviceKeys(crypto, { oneTime: 0, kemOneTime: 0 }, { extractable }));
+  await keys.saveDevice(device);
+  const psk = await linkPreSharedKey(crypto, link.secret);
+  const started = await initiateSession(crypto, {
+    identity: device.identity,
+    bundle: bundle.prekeys,
+    expectedSigningKey: bundle.prekeys.identity.signingKey,
+    psk,
+    extractable,
+  });
+  psk.fill(0);
+  const hello = await encrypt(crypto, started, encodeContent(helloContent(checked.name)));
+
+  const proof = await solveClaimChallenge(
+    await http.requestChallenge(inviteId),
+    options.signal ? { signal: options.signal } : undefined,
+  );
+  const claimed = await http.claimInvite(inviteId, {
+    proof,
+    hello: {
+      clientMessageId: encodeBase64url(randomBytes(16)),
+      ciphertext: encodeBase64url(hello.message),
+    },
+  });
+  const hostId = claimed.chat.peer.id;
+  await keys.exclusive(async () => {
+    await keys.saveSessions(hostId, [hello.state]);
+    const signingKey = encodeBase64url(bundle.prekeys.identity.signingKey);
+    await keys.savePin(hostId, { signingKey, identityVersion: 0, accepted: true });
+  });
+  const store = options.store ?? new MemoryStore();
+  await store.putPeerName(claimed.chat.id, bundle.displayName);
+  const client = new KnockClient({
+    ...options,
+    serverUrl,
+    store,
+    token: claimed.token,
+    user: claimed.user,
+    guest: true,
+  });
+  return { client, chat: claimed.chat, token: claimed.token, hostName: bundle.displayName };
+}
+
+/** The scheme and host of a full link; a bare fragment needs `serverUrl`. */
+function originOf(link: string): string {
+  const origin = /^https?:\/\/[^/?#]+/i.exec(link)?.[0];
+  if (origin === undefined)
+    throw new KnockError('bad_request', 'Give the whole link, or the server.');
+  return origin;
+}
+
+function readLink(text: string) {
+  const hash = text.indexOf('#');
+  try {
+    return decodeLinkFragment(hash >= 0 ? text.slice(hash + 1) : text);
+  } catch {
+    throw new KnockError('bad_request', 'That is not a Knock guest link.');
+  }
+}
+
+/** The invite's bundle, verified against the link; fails closed (T3). */
+async function verifiedBundle(
+  options: JoinGuestLinkOptions,
+  http: HttpClient,
+  inviteId: string,
+  link: ReturnType<typeof readLink>,
+): Promise<InviteBundle> {
+  const json = await http.getInviteBundle(inviteId);
+  let bundle: InviteBundle;
+  try {
+    bundle = inviteBundleFromJSON(json);
+    await verifyInvite(options.e2ee.crypto, bundle, link);
+  } catch (error) {
+    if (error instanceof CryptoError) throw new KnockError('link_mismatch');
+    throw error;
+  }
+  const now = options.now?.() ?? Date.now();
+  if (bundle.expiresAt !== null && bundle.expiresAt <= now)
+    throw new KnockError('invite_not_found');
+  return bundle;
+}
+
+const guestNameProblem = {
+  empty: 'Enter a name with at least one letter or digit.',
+  too_long: 'Names are at most 40 characters.',
+  forbidden_character: 'That name holds characters that could disguise it.',
+  impersonates_host: 'That name is too close to the host’s own.',
+  reserved: 'That name is reserved. Choose another.',
+} as const;
