@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from './atomic-file.node.js';
 import { FileStore } from './file-store.node.js';
+import { MemoryStore } from './memory-store.js';
 import type { OutboxEntry } from './store.js';
 
 const chatA = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -47,6 +48,23 @@ describe('FileStore', () => {
     await reopened.deleteChat(chatA);
     expect(await reopened.listOutbox()).toEqual([]);
     expect(await reopened.listCursors()).toEqual(new Map([[chatB, 1]]));
+  });
+
+  it('keeps the names of guest chats across instances and forgets them with the chat', async () => {
+    for (const make of [() => new MemoryStore(), () => new FileStore(join(dir, 'names.json'))]) {
+      const store = make();
+      await store.putPeerName(chatA, 'Sam Doe');
+      await store.putPeerName(chatB, 'Ana’s Bakery');
+      const reopened = store instanceof FileStore ? new FileStore(store.path) : store;
+      expect(await reopened.peerNames()).toEqual(
+        new Map([
+          [chatA, 'Sam Doe'],
+          [chatB, 'Ana’s Bakery'],
+        ]),
+      );
+      await reopened.deleteChat(chatA);
+      expect(await reopened.peerNames()).toEqual(new Map([[chatB, 'Ana’s Bakery']]));
+    }
   });
 
   it('creates the file 0600 in a 0700 directory and leaves no temporary or lock files', async () => {

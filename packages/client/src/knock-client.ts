@@ -1,6 +1,5 @@
 import { encodeBase64url } from '@knock/protocol/base64url';
 import type { ChatSummary, PublicUser, TokenResponse } from '@knock/protocol/http';
-import { guestLabel, normaliseGuestName } from '@knock/protocol/guest-name';
 import { ID_PATTERN, MAX_CIPHERTEXT_BYTES, WS_PATH } from '@knock/protocol/limits';
 import { AckScheduler } from './acks.js';
 import type { BackoffOptions } from './backoff.js';
@@ -15,6 +14,7 @@ import { EndToEnd } from './end-to-end.js';
 import type { HostInvites } from './host-invites.js';
 import type { Listener } from './emitter.js';
 import { Emitter } from './emitter.js';
+import { GuestChats, type PeerDisplay } from './guest-chats.js';
 import { KnockError } from './errors.js';
 import type { KnockClientEvents } from './events.js';
 import type { FetchLike } from './http-client.js';
@@ -28,6 +28,8 @@ import { randomBytes, systemTimers } from './platform.js';
 import type { SocketFactory } from './socket.js';
 import { toWebSocketUrl } from './socket.js';
 import type { ClientStore, OutboxEntry } from './store.js';
+
+export type { PeerDisplay };
 
 /**
  * End-to-end encryption (`e2ee`) is what clients use. A bare `codec` exists for tests of delivery
@@ -64,15 +66,6 @@ export interface KnockClientBaseOptions {
   guest?: boolean;
 }
 
-/** How an app shows the other side of a chat: a guest's name always with the badge beside it. */
-export interface PeerDisplay {
-  name: string;
-  /** Guest chats, host side: "Guest", to render outside the name (T32). */
-  badge?: 'Guest';
-  /** Guest chats, host side: "Not registered". */
-  notice?: 'Not registered';
-}
-
 /**
  * The headless Knock client: HTTP API, a connection that keeps itself up, a persistent outbox,
  * exactly-once presentation of messages, and typed events for everything that happens.
@@ -91,8 +84,8 @@ export class KnockClient {
   readonly #reads = new Map<string, number>();
   /** Chat summaries seen so far: who the peer of each chat is. */
   readonly #chats = new Map<string, ChatSummary>();
-  /** The other side's name in guest chats, learnt end to end (ClientStore.putPeerName). */
-  readonly #peerNames = new Map<string, string>();
+  /** Names in guest chats, learnt end to end, and which guest chats the app may see yet. */
+  readonly #guests: GuestChats;
   readonly #guest: boolean;
   #user: PublicUser | undefined;
   #loaded: Promise<void> | undefined;
@@ -135,6 +128,12 @@ export class KnockClient {
       ...(options.ackDelayMs !== undefined && { delayMs: options.ackDelayMs }),
     });
     const e2ee = this.#e2ee;
+    this.#guests = new GuestChats({
+      store: this.#store,
+      events: this.#events,
+      user: () => this.#user,
+      chat: async (chatId) => this.#chats.get(chatId) ?? (await this.http.getChat(chatId)),
+    });
     this.#delivery = new Delivery({
       send,
       outbox: this.#outbox,
@@ -155,15 +154,12 @@ export class KnockClient {
             }),
         },
       }),
-      guests: {
-        hello: (chatId, senderId, name) => this.#onHello(chatId, senderId, name),
-        visible: (chat) => this.#visible(chat),
-      },
+      guests: this.#guests,
     });
     this.#events.on('chat', ({ chat }) => this.#remember(chat));
     this.#events.on('chatClosed', ({ chatId }) => {
       this.#chats.delete(chatId);
-      this.#peerNames.delete(chatId);
+      this.#guests.forget(chatId);
     });
     this.#connection.events.on('frame', (frame) => this.#delivery.handle(frame));
     this.#connection.events.on('state', (change) => this.#onState(change));
@@ -282,7 +278,7 @@ export class KnockClient {
     const chats = await this.http.listChats();
     await this.#load();
     for (const chat of chats) this.#remember(chat);
-    return chats.filter((chat) => this.#visible(chat));
+    return chats.filter((chat) => this.#guests.visible(chat));
   }
 
   /**
@@ -290,13 +286,7 @@ export class KnockClient {
    * and "Not registered" beside it, never inside it; a host, to its guest, is the link's name.
    */
   peerDisplay(chat: ChatSummary): PeerDisplay {
-    if (chat.kind !== 'guest') {
-      return { name: chat.peer.displayName || chat.peer.username };
-    }
-    const name = this.#peerNames.get(chat.id) ?? '';
-    if (chat.guest?.role === 'guest') return { name };
-    const { badge, notice } = guestLabel(name);
-    return { name, badge, notice };
+    return this.#guests.display(chat);
   }
 
   /** The host takes a guest's request (replying does too). */
@@ -446,32 +436,6 @@ export class KnockClient {
     };
   }
 
-  /** Host side: a guest chat stays out of sight until its first message opened. */
-  #visible(chat: ChatSummary): boolean {
-    return chat.guest?.role !== 'host' || this.#peerNames.has(chat.id);
-  }
-
-  /**
-   * A guest's first message opened: it belongs only as the first word of a guest chat this user
-   * hosts, from its guest. The name is checked again here (never trust the sender, T32): one that
-   * fails shows as "Unnamed". Then the app hears of the chat.
-   */
-  async #onHello(chatId: string, senderId: string, name: string): Promise<boolean> {
-    const chat = this.#chats.get(chatId) ?? (await this.http.getChat(chatId));
-    if (chat.guest?.role !== 'host' || chat.peer.id !== senderId) return false;
-    if (this.#peerNames.has(chatId)) return false;
-    const own = this.#user;
-    const hostNames = own ? [own.username, own.displayName] : [];
-    const checked = normaliseGuestName(name, { hostNames });
-    const shown = checked.ok ? checked.name : UNNAMED_GUEST;
-    await this.#store.putPeerName(chatId, shown);
-    this.#peerNames.set(chatId, shown);
-    this.#remember(chat);
-    await this.#events.emit('chat', { chat });
-    await this.#events.emit('guestJoined', { chat, name: shown });
-    return true;
-  }
-
   /** The directory's `identity_changed`: stops the peer's chats unless the key is the pinned one. */
   async #onIdentityChanged(userId: string, version: number): Promise<void> {
     const known = [...this.#chats.values()].filter((chat) => chat.peer.id === userId);
@@ -488,18 +452,12 @@ export class KnockClient {
   }
 
   #load(): Promise<void> {
-    this.#loaded ??= Promise.all([
-      this.#delivery.load(),
-      this.#store.peerNames().then((names) => {
-        for (const [chatId, name] of names) this.#peerNames.set(chatId, name);
-      }),
-    ]).then(() => undefined);
+    this.#loaded ??= Promise.all([this.#delivery.load(), this.#guests.load()]).then(
+      () => undefined,
+    );
     return this.#loaded;
   }
 }
-
-/** What a host sees for a guest whose name its client refused (T32). */
-const UNNAMED_GUEST = 'Unnamed';
 
 /** A client without a codec cannot send or read anything: every attempt fails. */
 function failClosed(): PayloadCodec {
