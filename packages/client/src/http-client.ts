@@ -31,11 +31,7 @@ import {
   type InviteBundleJson,
   type InviteSummary,
 } from '@knock/protocol/invites';
-import {
-  ChallengeResponse,
-  ClaimResponse,
-  type ClaimRequest,
-} from '@knock/protocol/claims';
+import { ChallengeResponse, ClaimResponse, type ClaimRequest } from '@knock/protocol/claims';
 import { CSRF_HEADER } from '@knock/protocol/limits';
 import type { ClaimChallenge } from '@knock/protocol/proof-of-work';
 import { KnockError } from './errors.js';
