@@ -18,6 +18,8 @@ const invite = (overrides: Partial<InviteSummary> = {}): InviteSummary => ({
   lastClaimedAt: null,
   lastActivityAt: null,
   revokedAt: null,
+  refusedClaims: 0,
+  chats: 0,
   ...overrides,
 });
 

@@ -109,8 +109,13 @@ export const InviteSummary = v.object({
   createdAt: Timestamp,
   expiresAt: v.nullable(Timestamp),
   lastClaimedAt: v.nullable(Timestamp),
+  /** The last claim, or the last message in a guest chat it started. */
   lastActivityAt: v.nullable(Timestamp),
   revokedAt: v.nullable(Timestamp),
+  /** Claims refused because the link could take no more (a one-time link claimed again). */
+  refusedClaims: Count,
+  /** Guest chats it started that the server still holds. */
+  chats: Count,
 });
 export type InviteSummary = v.InferOutput<typeof InviteSummary>;
 

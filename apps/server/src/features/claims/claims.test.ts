@@ -78,6 +78,15 @@ describe.each(databaseKinds)('guest claims and guest chats ($name)', (kind) => {
     expect(again.body.code).toBe('invite_not_found');
     const notice = await hostWs.next((f) => f.type === 'invite_notice');
     expect(notice).toEqual({ type: 'invite_notice', inviteId, notice: 'used_twice' });
+    const invites = await api<InviteListResponse>(server.url, 'GET', '/api/invites', {
+      token: host.token,
+    });
+    expect(invites.body.invites[0]).toMatchObject({
+      state: 'claimed',
+      uses: 1,
+      refusedClaims: 1,
+      chats: 1,
+    });
   });
 
   it('gives each guest of a reusable link a chat of its own, up to its limit', async () => {
@@ -92,7 +101,21 @@ describe.each(databaseKinds)('guest claims and guest chats ($name)', (kind) => {
     const invites = await api<InviteListResponse>(server.url, 'GET', '/api/invites', {
       token: host.token,
     });
-    expect(invites.body.invites[0]).toMatchObject({ uses: 2, state: 'used_up' });
+    expect(invites.body.invites[0]).toMatchObject({ uses: 2, state: 'used_up', chats: 2 });
+    // The link's last activity follows its chats.
+    server.clock.advance(60_000);
+    const ws = await pool.connect(first.body.token);
+    ws.send({
+      type: 'send',
+      chatId: first.body.chat.id,
+      clientMessageId: 'later-message-1',
+      ciphertext: wireMessage('initial'),
+    });
+    await ws.next((f) => f.type === 'sent');
+    const after = await api<InviteListResponse>(server.url, 'GET', '/api/invites', {
+      token: host.token,
+    });
+    expect(after.body.invites[0]?.lastActivityAt).toBe(server.clock.now());
   });
 
   it('refuses a missing, malformed, replayed, expired or misdirected proof (T25)', async () => {

@@ -81,6 +81,8 @@ describe.each(databaseKinds)('invites ($name)', (kind) => {
       lastClaimedAt: null,
       lastActivityAt: null,
       revokedAt: null,
+      refusedClaims: 0,
+      chats: 0,
     } satisfies InviteSummary);
 
     server.clock.advance(1000);

@@ -29,6 +29,8 @@ export interface InviteRow {
   lastClaimedAt: number | null;
   lastActivityAt: number | null;
   revokedAt: number | null;
+  refusedClaims: number;
+  chats: number;
 }
 
 /** Why an insert was refused. */
@@ -97,16 +99,31 @@ export class InvitesRepository {
     }
   }
 
-  /** The host's invites, newest first. */
+  /**
+   * The host's invites, newest first, each with how many guest chats it started that the server
+   * still holds and when one of them was last written in.
+   */
   async list(hostUserId: string): Promise<InviteRow[]> {
     const rows = await this.db
-      .selectFrom('invites')
-      .selectAll()
-      .where('host_user_id', '=', hostUserId)
-      .orderBy('created_at', 'desc')
-      .orderBy('id')
+      .selectFrom('invites as i')
+      .selectAll('i')
+      .select((eb) => [
+        eb
+          .selectFrom('chats as c')
+          .select((inner) => inner.fn.max('c.last_activity_at').as('latest'))
+          .whereRef('c.invite_id', '=', 'i.id')
+          .as('chat_activity'),
+        eb
+          .selectFrom('chats as c')
+          .select((inner) => inner.fn.countAll<number>().as('n'))
+          .whereRef('c.invite_id', '=', 'i.id')
+          .as('chat_count'),
+      ])
+      .where('i.host_user_id', '=', hostUserId)
+      .orderBy('i.created_at', 'desc')
+      .orderBy('i.id')
       .execute();
-    return rows.map(toRow);
+    return rows.map((row) => toRow(row, { activity: row.chat_activity, chats: row.chat_count }));
   }
 
   /**
@@ -157,8 +174,12 @@ export class InvitesRepository {
   }
 }
 
-function toRow(row: Selectable<InvitesTable>): InviteRow {
+function toRow(
+  row: Selectable<InvitesTable>,
+  chats: { activity: number | null; chats: number | null } = { activity: null, chats: 0 },
+): InviteRow {
   const nullableNumber = (value: number | null) => (value === null ? null : Number(value));
+  const activity = [row.last_activity_at, chats.activity].filter((t) => t !== null).map(Number);
   return {
     id: row.id,
     kind: row.kind,
@@ -169,7 +190,9 @@ function toRow(row: Selectable<InvitesTable>): InviteRow {
     createdAt: Number(row.created_at),
     expiresAt: nullableNumber(row.expires_at),
     lastClaimedAt: nullableNumber(row.last_claimed_at),
-    lastActivityAt: nullableNumber(row.last_activity_at),
+    lastActivityAt: activity.length > 0 ? Math.max(...activity) : null,
     revokedAt: nullableNumber(row.revoked_at),
+    refusedClaims: Number(row.refused_claims),
+    chats: Number(chats.chats ?? 0),
   };
 }
