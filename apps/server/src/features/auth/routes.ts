@@ -47,8 +47,9 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRoutesDeps): 
   });
 
   // Signs out: ends a cookie session, or revokes the bearer token used for the call.
+  // A guest may revoke its own token too (T38): it leaves the chat to expire, unlike ending it.
   app.delete('/api/session', async (request, reply) => {
-    const principal = await httpAuth.require(request);
+    const principal = await httpAuth.require(request, { allowGuest: true });
     await auth.revoke(principal);
     if (principal.kind === 'cookie') {
       reply.header('set-cookie', serializeSessionCookie(httpAuth.cookieName, '', 0, secure));

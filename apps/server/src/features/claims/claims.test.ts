@@ -168,6 +168,18 @@ describe.each(databaseKinds)('guest claims and guest chats ($name)', (kind) => {
     expect(other.user.id).not.toBe(guest.user.id);
   });
 
+  it('lets a guest revoke its own token, which kills it at once (T38)', async () => {
+    const { guest } = await guestOf(server.url, host.token);
+    const ws = await pool.connect(guest.token);
+    const revoked = await api(server.url, 'DELETE', '/api/session', { token: guest.token });
+    expect(revoked.status).toBe(204);
+    expect((await api(server.url, 'GET', '/api/chats', { token: guest.token })).status).toBe(401);
+    await expect(pool.connect(guest.token)).rejects.toThrow(/401/);
+    ws.close();
+    // The chat stays for the host until it expires or the host ends it.
+    expect((await chatsOf(host.token)).map((c) => c.id)).toEqual([guest.chat.id]);
+  });
+
   it('takes at most 3 messages and 4 KB from a guest before the host accepts (T27)', async () => {
     const { guest } = await guestOf(server.url, host.token);
     const chatId = guest.chat.id;
