@@ -165,6 +165,7 @@ export async function buildApp({
   );
   const invites = new InvitesService(new InvitesRepository(db.kysely, db.dialect), clock, {
     openPerHost: config.limits.openInvitesPerHost,
+    keepClosedMs: config.chatTtlMs,
     fetchesPerIp: limiter({
       name: 'invite-fetch-ip',
       points: config.limits.inviteFetchesPerIpPerMinute,
@@ -190,7 +191,7 @@ export async function buildApp({
     clock,
     logger,
   );
-  const sweeper = new Sweeper(chats, auth, config.sweepIntervalMs, logger);
+  const sweeper = new Sweeper(chats, auth, invites, config.sweepIntervalMs, logger);
 
   const fastify = Fastify({
     loggerInstance: logger as FastifyBaseLogger,

@@ -284,6 +284,29 @@ describe.each(databaseKinds)('guest claims and guest chats ($name)', (kind) => {
     await server.app.sweeper.runOnce();
     expect((await api(server.url, 'GET', '/api/chats', { token: guest.token })).status).toBe(401);
     expect(await chatsOf(host.token)).toEqual([]);
+    // The used link goes from the host's list with its last chat.
+    const invites = await api<InviteListResponse>(server.url, 'GET', '/api/invites', {
+      token: host.token,
+    });
+    expect(invites.body.invites).toEqual([]);
+  });
+
+  it('keeps a closed link listed while its chats live and for a while after', async () => {
+    const { inviteId } = await guestOf(server.url, host.token);
+    const open = createInviteBody();
+    await api(server.url, 'POST', '/api/invites', { token: host.token, body: open });
+    await api(server.url, 'DELETE', `/api/invites/${inviteId}`, { token: host.token });
+    server.clock.advance(9 * DAY);
+    await server.app.sweeper.runOnce();
+    const ids = async () =>
+      (
+        await api<InviteListResponse>(server.url, 'GET', '/api/invites', { token: host.token })
+      ).body.invites.map((i) => i.id);
+    expect((await ids()).sort()).toEqual([inviteId, open.inviteId].sort());
+    server.clock.advance(2 * DAY);
+    await server.app.sweeper.runOnce();
+    // The revoked link went with its expired chat; the open one, never used, stays.
+    expect(await ids()).toEqual([open.inviteId]);
   });
 
   it('refuses claims at once after a revoke, on every node (T29)', async () => {

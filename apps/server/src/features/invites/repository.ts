@@ -160,6 +160,35 @@ export class InvitesRepository {
   }
 
   /**
+   * Deletes invites that can take no guest any more — revoked, expired or used up — before
+   * `closedBefore`, once no guest chat they started is left. Returns how many went.
+   */
+  async purgeClosed(closedBefore: number): Promise<number> {
+    const deleted = await this.db
+      .deleteFrom('invites')
+      .where((eb) =>
+        eb.or([
+          eb('revoked_at', '<', closedBefore),
+          eb('expires_at', '<', closedBefore),
+          eb.and([
+            eb('max_uses', 'is not', null),
+            eb('uses', '>=', eb.ref('max_uses')),
+            eb('last_claimed_at', '<', closedBefore),
+          ]),
+        ]),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('chats').select('chats.id').whereRef('chats.invite_id', '=', 'invites.id'),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(deleted.numDeletedRows);
+  }
+
+  /**
    * The bundle JSON of an open invite, or undefined for an unknown, revoked, expired or used-up
    * one alike. Reads only: fetching a bundle claims nothing (T24).
    */

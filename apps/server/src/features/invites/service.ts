@@ -15,6 +15,8 @@ import type { InviteRow, InvitesRepository } from './repository.js';
 export interface InviteLimits {
   /** Open invites one host may hold at once. */
   readonly openPerHost: number;
+  /** How long a closed invite stays in its host's list (it goes once its chats are gone). */
+  readonly keepClosedMs: number;
   /** Bundle fetches per IP (a guest opening a link, or someone guessing ids). */
   readonly fetchesPerIp: Limiter;
 }
@@ -75,6 +77,11 @@ export class InvitesService {
   /** Revokes all of the host's open invites; returns how many. */
   revokeAll(hostUserId: string): Promise<number> {
     return this.repository.revokeAllOpen(hostUserId, this.clock.now());
+  }
+
+  /** Forgets invites closed for longer than `keepClosedMs` whose chats are all gone. */
+  purgeClosed(): Promise<number> {
+    return this.repository.purgeClosed(this.clock.now() - this.limits.keepClosedMs);
   }
 
   /**
