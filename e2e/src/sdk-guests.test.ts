@@ -1,9 +1,9 @@
-import type { KnockClientEvents } from '@knock/client/events';
 import { joinGuestLink, type JoinedGuest } from '@knock/client/guest-join';
 import type { KnockClient } from '@knock/client/knock-client';
 import { KnockClient as Client } from '@knock/client/knock-client';
 import { MemoryKeyStore } from '@knock/client/memory-key-store';
 import { MemoryStore } from '@knock/client/memory-store';
+import { nextEvent as next } from '@knock/client/testing/events';
 import { createNodeSocketFactory } from '@knock/client/ws-adapter.node';
 import { encodeBase64url } from '@knock/crypto/base64url';
 import { bundleToJSON } from '@knock/crypto/bundle-codec';
@@ -72,19 +72,15 @@ async function join(
   return joined;
 }
 
-/** The next event of a kind that satisfies `match`. */
-function next<K extends keyof KnockClientEvents>(
-  client: KnockClient,
-  event: K,
-  match: (value: KnockClientEvents[K]) => boolean = () => true,
-): Promise<KnockClientEvents[K]> {
-  return new Promise((resolve) => {
-    const off = client.on(event, (value) => {
-      if (!match(value)) return;
-      off();
-      resolve(value);
-    });
-  });
+/** Ana's one-time link, claimed by Sam, both online: the host's side sees the chat. */
+async function connectedPair() {
+  const ana = await host();
+  const { url } = await ana.invites.create({ displayName: 'Ana’s Bakery' });
+  const joinedEvent = next(ana, 'guestJoined');
+  const sam = await join(url, 'Sam');
+  await sam.client.connect();
+  const { chat } = await joinedEvent;
+  return { ana, sam, chat };
 }
 
 describe('guest chats through the SDK', () => {
@@ -250,12 +246,7 @@ describe('guest chats through the SDK', () => {
   });
 
   it('holds a guest to 3 messages before the host accepts, then lets it write on (T27)', async () => {
-    const ana = await host();
-    const { url } = await ana.invites.create({ displayName: 'Ana’s Bakery' });
-    const joinedEvent = next(ana, 'guestJoined');
-    const sam = await join(url, 'Sam');
-    await sam.client.connect();
-    const { chat } = await joinedEvent;
+    const { ana, sam, chat } = await connectedPair();
     for (const text of ['one', 'two', 'three']) {
       const sent = next(sam.client, 'sent');
       await sam.client.sendText(chat.id, text);
@@ -273,12 +264,7 @@ describe('guest chats through the SDK', () => {
   });
 
   it('closes the chat on both sides when the host blocks the guest (T30)', async () => {
-    const ana = await host();
-    const { url } = await ana.invites.create({ displayName: 'Ana’s Bakery' });
-    const joinedEvent = next(ana, 'guestJoined');
-    const sam = await join(url, 'Sam');
-    await sam.client.connect();
-    const { chat } = await joinedEvent;
+    const { ana, sam, chat } = await connectedPair();
     const samClosed = next(sam.client, 'chatClosed');
     const anaClosed = next(ana, 'chatClosed');
     await ana.blockGuest(chat.id);

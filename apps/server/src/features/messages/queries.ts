@@ -1,7 +1,22 @@
 import { MAX_REQUEST_BYTES, MAX_REQUEST_MESSAGES } from '@knock/protocol/limits';
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import { PreparedQuery } from '../../platform/db/prepared.js';
+
+/** `column + amount` while the chat is a request and `sender` its guest, else `column`. */
+function whileRequestOf(
+  eb: ExpressionBuilder<Database, 'chats'>,
+  sender: string,
+  column: 'request_messages' | 'request_bytes',
+  amount: number,
+) {
+  return eb
+    .case()
+    .when(eb.and([eb('guest_id', '=', sender), eb('accepted_at', 'is', null)]))
+    .then(eb(column, '+', amount))
+    .else(eb.ref(column))
+    .end();
+}
 
 /**
  * The write path's statements, built once per repository (see PreparedQuery): each takes its
@@ -46,18 +61,8 @@ export function messageQueries() {
         .set((eb) => ({
           last_seq: eb('last_seq', '+', count),
           last_activity_at: now,
-          request_messages: eb
-            .case()
-            .when(eb.and([eb('guest_id', '=', guestSender), eb('accepted_at', 'is', null)]))
-            .then(eb('request_messages', '+', guestCount))
-            .else(eb.ref('request_messages'))
-            .end(),
-          request_bytes: eb
-            .case()
-            .when(eb.and([eb('guest_id', '=', bytesSender), eb('accepted_at', 'is', null)]))
-            .then(eb('request_bytes', '+', bytes))
-            .else(eb.ref('request_bytes'))
-            .end(),
+          request_messages: whileRequestOf(eb, guestSender, 'request_messages', guestCount),
+          request_bytes: whileRequestOf(eb, bytesSender, 'request_bytes', bytes),
           accepted_at: eb
             .case()
             .when(
