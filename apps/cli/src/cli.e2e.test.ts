@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHEAP_PROOF_ENV } from '@knock/server/testing/claims';
 import { startTestServer } from '@knock/server/testing/test-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunningKnock, runKnock } from './testing/spawn-cli.js';
@@ -15,7 +16,8 @@ let dir: string;
 const running: RunningKnock[] = [];
 
 beforeEach(async () => {
-  server = await startTestServer();
+  // Guests solve a proof of work to claim a link: a cheap one keeps the tests quick.
+  server = await startTestServer({ env: CHEAP_PROOF_ENV });
   dir = await mkdtemp(join(tmpdir(), 'knock-e2e-'));
 });
 
@@ -238,7 +240,7 @@ describe('knock CLI end to end', () => {
     const human = await knock('bob', ['chat', 'list']);
     expect(human.code).toBe(0);
     const [header, row] = human.stdout.trimEnd().split('\n');
-    expect(header).toMatch(/^USER\s+NAME\s+UNREAD\s+LAST ACTIVITY\s+EXPIRES IN$/);
+    expect(header).toMatch(/^CHAT\s+NAME\s+UNREAD\s+LAST ACTIVITY\s+EXPIRES IN$/);
     expect(row).toMatch(/^alice\s+alice\s+3\s+just now\s+\d+d/);
     const json = await knock('bob', ['chat', 'list', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({
@@ -249,6 +251,136 @@ describe('knock CLI end to end', () => {
     expect(JSON.parse((await knock('alice', ['chat', 'list', '--json'])).stdout)).toMatchObject({
       unreadCount: 0,
     });
+  });
+
+  it('lets a guest join a link, write, be accepted and answered, until the host blocks it', async () => {
+    await signUp('ana');
+    const created = await knock('ana', ['invite', 'create', '--name', 'Ana’s Bakery', '--json']);
+    const { url } = JSON.parse(created.stdout) as { url: string };
+    const joined = await knock('sam', [
+      'guest',
+      'join',
+      url,
+      '--name',
+      'Sam',
+      '--no-listen',
+      '--json',
+    ]);
+    expect(joined).toMatchObject({ code: 0, stderr: '' });
+    const { chatId } = JSON.parse(joined.stdout) as { chatId: string };
+    expect(JSON.parse(joined.stdout)).toMatchObject({
+      type: 'joined',
+      name: 'Sam',
+      hostName: 'Ana’s Bakery',
+      guest: { role: 'guest', state: 'request', allowance: { messages: 3 } },
+    });
+    // The guest's token and its own identity for this chat, apart from any login, all private.
+    const guestDir = join(dir, 'sam', 'guests', chatId);
+    for (const file of ['guest.json', 'keys.json', 'store.json'])
+      expect((await stat(join(guestDir, file))).mode & 0o777).toBe(0o600);
+
+    // The host sees the guest once a listener opened its first message.
+    const unopened = await knock('ana', ['chat', 'list']);
+    expect(unopened.stdout).toContain('1 guest chat is not opened here yet');
+    const listen = new RunningKnock(['listen', '--json', '--server', server.url], {
+      KNOCK_STATE_DIR: join(dir, 'ana'),
+    });
+    running.push(listen);
+    expect(await listen.json((e) => e.type === 'guest_joined')).toMatchObject({
+      chatId,
+      name: 'Sam',
+      peer: 'Sam (Guest) · Not registered',
+    });
+    const [, row] = (await knock('ana', ['chat', 'list'])).stdout.split('\n');
+    expect(row).toMatch(
+      new RegExp(`^${chatId}\\s+Sam \\(Guest\\) · Not registered · request\\s+\\d+\\s`),
+    );
+
+    const asked = await knock('sam', ['guest', 'send', 'Is the shop open on Sunday?']);
+    expect(asked).toMatchObject({ code: 0, stdout: 'Sent to Ana’s Bakery (seq 2).\n' });
+    expect(await listen.json((e) => e.type === 'message' && e.seq === 2)).toMatchObject({
+      from: 'Sam (Guest)',
+      text: 'Is the shop open on Sunday?',
+    });
+    expect(await knock('ana', ['chat', 'accept', 'sam'])).toMatchObject({
+      code: 0,
+      stdout: 'Accepted the request of Sam (Guest); they can write freely now.\n',
+    });
+    const answered = await knock('ana', ['send', chatId, 'Yes, 9 to 12.']);
+    expect(answered).toMatchObject({ code: 0, stdout: 'Sent to Sam (Guest) (seq 3).\n' });
+
+    const guest = new RunningKnock(['guest', 'listen', '--json', '--server', server.url], {
+      KNOCK_STATE_DIR: join(dir, 'sam'),
+    });
+    running.push(guest);
+    expect(await guest.json((e) => e.type === 'message' && e.seq === 3)).toMatchObject({
+      from: 'Ana’s Bakery',
+      text: 'Yes, 9 to 12.',
+      own: false,
+    });
+    await guest.json((e) => e.type === 'connection' && e.state === 'online');
+
+    const blocked = await knock('ana', ['chat', 'block', chatId, '--json']);
+    expect(JSON.parse(blocked.stdout)).toEqual({ type: 'blocked', chatId, peer: 'Sam (Guest)' });
+    expect(await listen.json((e) => e.type === 'chat_closed')).toMatchObject({
+      chatId,
+      reason: 'blocked',
+      peer: 'Sam (Guest)',
+    });
+    // The guest hears the chat ended and stops; its token and keys leave its machine.
+    expect(await guest.json((e) => e.type === 'chat_closed')).toMatchObject({
+      chatId,
+      reason: 'ended',
+      peer: 'Ana’s Bakery',
+    });
+    expect((await guest.exited()).code).toBe(0);
+    expect(await readdir(join(dir, 'sam', 'guests'))).toEqual([]);
+    expect((await knock('sam', ['guest', 'send', 'hello?'])).stderr).toMatch(
+      /^knock: no_guest_chat: /,
+    );
+    expect((await listen.interrupt()).code).toBe(0);
+  });
+
+  it('lets a guest listen from joining on and end the chat, which the host hears', async () => {
+    await signUp('ana');
+    const created = await knock('ana', ['invite', 'create', '--json']);
+    const { url } = JSON.parse(created.stdout) as { url: string };
+    const listen = new RunningKnock(['listen', '--json', '--server', server.url], {
+      KNOCK_STATE_DIR: join(dir, 'ana'),
+    });
+    running.push(listen);
+    await listen.json((e) => e.type === 'connection' && e.state === 'online');
+    const guest = new RunningKnock(
+      ['guest', 'join', url, '--name', 'Kim', '--json', '--server', server.url],
+      { KNOCK_STATE_DIR: join(dir, 'kim') },
+    );
+    running.push(guest);
+    const { chatId } = await guest.json((e) => e.type === 'joined');
+    expect(typeof chatId).toBe('string');
+    await guest.json((e) => e.type === 'connection' && e.state === 'online');
+    await listen.json((e) => e.type === 'guest_joined' && e.chatId === chatId);
+
+    // Replying accepts the request; the guest hears both.
+    expect((await knock('ana', ['send', String(chatId), 'Welcome, Kim'])).code).toBe(0);
+    expect(await guest.json((e) => e.type === 'message')).toMatchObject({
+      from: 'ana',
+      text: 'Welcome, Kim',
+    });
+    await guest.json((e) => e.type === 'guest_state' && e.state === 'accepted');
+    expect((await guest.interrupt()).code).toBe(0);
+
+    const ended = await knock('kim', ['guest', 'end']);
+    expect(ended).toMatchObject({
+      code: 0,
+      stdout: 'Ended the chat with ana; its token and keys are removed from this machine.\n',
+    });
+    expect(await listen.json((e) => e.type === 'chat_closed')).toMatchObject({
+      chatId,
+      reason: 'ended',
+      peer: 'Kim (Guest)',
+    });
+    expect((await knock('ana', ['chat', 'list'])).stdout).toBe('No chats yet.\n');
+    expect((await listen.interrupt()).code).toBe(0);
   });
 
   it('fails with exit 1 and the error code for an unknown user and a wrong password', async () => {

@@ -2,24 +2,32 @@ import { FileKeyStore } from '@knock/client/file-key-store.node';
 import { FileStore } from '@knock/client/file-store.node';
 import { HttpClient } from '@knock/client/http-client';
 import { KnockClient } from '@knock/client/knock-client';
+import type { EndToEndOptions } from '@knock/client/end-to-end';
 import type { Logger } from '@knock/client/logger';
 import { silentLogger } from '@knock/client/logger';
+import type { SocketFactory } from '@knock/client/socket';
 import { createNodeSocketFactory } from '@knock/client/ws-adapter.node';
 import { nobleBackend } from '@knock/crypto/noble-backend';
 import { usageError } from './errors.js';
 import type { CliIo } from './io.js';
 import type { CommonOptions } from './options.js';
 import { DEFAULT_SERVER, parseServerUrl, stateDirFrom } from './options.js';
+import type { Guest } from './guest-state.js';
 import type { Session } from './state.js';
 import { Output } from './output.js';
 import { keysPath, requireSession, storePath } from './state.js';
 
-/** `--server`, else the server of the stored login, else the default. */
-export function resolveServer(options: CommonOptions, session?: Session): string {
-  if (options.server === undefined) return session?.server ?? DEFAULT_SERVER;
+/** The `--server` option as an origin, or undefined without one. */
+export function serverOption(options: CommonOptions): string | undefined {
+  if (options.server === undefined) return undefined;
   const url = parseServerUrl(options.server);
   if (!url) throw usageError(`Not an http(s) URL: ${options.server}`);
   return url;
+}
+
+/** `--server`, else the server of the stored login, else the default. */
+export function resolveServer(options: CommonOptions, session?: Pick<Session, 'server'>): string {
+  return serverOption(options) ?? session?.server ?? DEFAULT_SERVER;
 }
 
 export function stderrLogger(io: CliIo, verbose: boolean): Logger {
@@ -33,8 +41,29 @@ export function stderrLogger(io: CliIo, verbose: boolean): Logger {
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-export function httpClient(server: string, session?: Session): HttpClient {
+export function httpClient(server: string, session?: Pick<Session, 'token'>): HttpClient {
   return new HttpClient(session ? { baseUrl: server, token: session.token } : { baseUrl: server });
+}
+
+/** End-to-end keys kept in a key file (0600). */
+export function fileEndToEnd(keysFile: string): EndToEndOptions {
+  // Noble: in Node it is faster than WebCrypto for X25519, and the key file needs raw keys.
+  return {
+    crypto: nobleBackend,
+    keys: new FileKeyStore(keysFile, nobleBackend),
+    extractable: true,
+  };
+}
+
+/** What every client of the CLI shares: sockets and logging. */
+export function clientBase(
+  io: CliIo,
+  options: CommonOptions,
+): { socketFactory: SocketFactory; logger: Logger } {
+  return {
+    socketFactory: createNodeSocketFactory(),
+    logger: stderrLogger(io, options.verbose === true),
+  };
 }
 
 /**
@@ -49,18 +78,31 @@ export function sessionClient(
   { receive }: { receive: boolean },
 ): KnockClient {
   return new KnockClient({
+    ...clientBase(io, options),
     serverUrl: resolveServer(options, session),
     token: session.token,
     user: session.user,
     store: new FileStore(storePath(stateDir, session)),
-    // Noble: in Node it is faster than WebCrypto for X25519, and the key file needs raw keys.
-    e2ee: {
-      crypto: nobleBackend,
-      keys: new FileKeyStore(keysPath(stateDir, session), nobleBackend),
-      extractable: true,
-    },
-    socketFactory: createNodeSocketFactory(),
-    logger: stderrLogger(io, options.verbose === true),
+    e2ee: fileEndToEnd(keysPath(stateDir, session)),
+    receive,
+  });
+}
+
+/** A KnockClient for a guest chat joined from this machine (see guest-state.ts). */
+export function guestClient(
+  io: CliIo,
+  options: CommonOptions,
+  { profile, files }: Guest,
+  { receive }: { receive: boolean },
+): KnockClient {
+  return new KnockClient({
+    ...clientBase(io, options),
+    serverUrl: resolveServer(options, profile),
+    token: profile.token,
+    user: profile.user,
+    guest: true,
+    store: new FileStore(files.store),
+    e2ee: fileEndToEnd(files.keys),
     receive,
   });
 }

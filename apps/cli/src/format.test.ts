@@ -1,8 +1,6 @@
-import type { ChatSummary } from '@knock/protocol/http';
 import { describe, expect, it } from 'vitest';
 import {
   formatAgo,
-  formatChatTable,
   formatDuration,
   formatExpiresIn,
   formatTable,
@@ -43,29 +41,6 @@ describe('formatting', () => {
         ],
       ),
     ).toBe(['A     BB  C', 'ä😀    x   last', 'long  yy'].join('\n'));
-  });
-
-  it('lists chats with user, name, unread, last activity and expiry', () => {
-    const now = 100 * DAY;
-    const chat: ChatSummary = {
-      id: 'CCCCCCCCCCCCCCCCCCCCCC',
-      kind: 'direct',
-      peer: { id: 'BBBBBBBBBBBBBBBBBBBBBB', username: 'bob', displayName: 'Bob \u001b[31mRed' },
-      createdAt: now - DAY,
-      lastActivityAt: now - 2 * HOUR,
-      expiresAt: now + 8 * DAY,
-      lastSeq: 4,
-      unreadCount: 3,
-      ackedSeq: 4,
-      readSeq: 1,
-      peerAckedSeq: 4,
-      peerReadSeq: 4,
-      peerIdentityVersion: 1,
-    };
-    expect(formatChatTable([chat], now).split('\n')).toEqual([
-      'USER  NAME             UNREAD  LAST ACTIVITY  EXPIRES IN',
-      'bob   Bob \\x1b[31mRed  3       2h ago         8d',
-    ]);
   });
 
   it('neutralises terminal control characters but keeps text and newlines', () => {

@@ -1,5 +1,3 @@
-import type { ChatSummary } from '@knock/protocol/http';
-
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -55,20 +53,6 @@ export function formatTable(
         .trimEnd(),
     )
     .join('\n');
-}
-
-/** The human table of `knock chat list`. */
-export function formatChatTable(chats: readonly ChatSummary[], now: number): string {
-  return formatTable(
-    ['USER', 'NAME', 'UNREAD', 'LAST ACTIVITY', 'EXPIRES IN'],
-    chats.map((chat) => [
-      chat.peer.username,
-      sanitize(chat.peer.displayName),
-      String(chat.unreadCount),
-      formatAgo(chat.lastActivityAt, now),
-      formatExpiresIn(chat.expiresAt, now),
-    ]),
-  );
 }
 
 /** C0 controls except tab and newline, DEL, C1 controls, and bidirectional overrides/isolates. */

@@ -1,6 +1,8 @@
 import type {
   ChatClosedEvent,
+  GuestJoinedEvent,
   IdentityChangedEvent,
+  InviteNoticeEvent,
   MessageEvent,
   ReceiptEvent,
   SendFailedEvent,
@@ -9,7 +11,7 @@ import type {
   UndecryptableEvent,
 } from '@knock/client/events';
 import type { StateChange } from '@knock/client/connection';
-import type { ChatSummary } from '@knock/protocol/http';
+import type { ChatSummary, GuestChatInfo } from '@knock/protocol/http';
 import { formatTime, indentContinuation, sanitize } from './format.js';
 
 /** One printable event: a line for people and an object for `--json`. */
@@ -21,7 +23,7 @@ export interface Printable {
 /** Who is who, for turning ids into names. */
 export interface Names {
   me: string;
-  /** The peer's username in a chat, when known. */
+  /** The other side of a chat when known: a username, or a guest chat's `peerLabel`. */
   peer(chatId: string): string | undefined;
 }
 
@@ -55,16 +57,50 @@ export function formatTyping(event: TypingEvent, names: Names): Printable {
   };
 }
 
-export function formatChat(chat: ChatSummary): Printable {
-  return { human: `new chat with ${chat.peer.username}`, data: { type: 'chat', ...chat } };
+export function formatChat(chat: ChatSummary, names: Names): Printable {
+  return { human: `new chat with ${peerName(names, chat.id)}`, data: { type: 'chat', ...chat } };
 }
+
+/** A guest's first message opened: `peer` is its `peerDescription`. */
+export function formatGuestJoined(event: GuestJoinedEvent, peer: string): Printable {
+  const { id } = event.chat;
+  return {
+    human: `${peer} opened your link: a request in chat ${id} (reply, or \`knock chat accept ${id}\`)`,
+    data: { type: 'guest_joined', chatId: id, name: event.name, peer, chat: event.chat },
+  };
+}
+
+/** A guest chat's request was accepted or ignored (a guest hears of acceptance only). */
+export function formatGuestState(chatId: string, guest: GuestChatInfo, names: Names): Printable {
+  const peer = peerName(names, chatId);
+  const human =
+    guest.role === 'guest' && guest.state === 'accepted'
+      ? `${peer} accepted your request: write as much as you like`
+      : `the request of ${peer} is now ${guest.state}`;
+  return { human, data: { type: 'guest_state', chatId, peer, state: guest.state } };
+}
+
+const closedBecause = {
+  expired: (peer: string) => `chat with ${peer} expired`,
+  ended: (peer: string) => `chat with ${peer} ended`,
+  blocked: (peer: string) => `${peer} is blocked; the chat is closed`,
+} as const;
 
 export function formatChatClosed(event: ChatClosedEvent, names: Names): Printable {
   const peer = peerName(names, event.chatId);
   return {
-    human: `chat with ${peer} ${event.reason}`,
+    human: closedBecause[event.reason](peer),
     data: { type: 'chat_closed', peer, ...event },
   };
+}
+
+export function formatInviteNotice(event: InviteNoticeEvent): Printable {
+  const { inviteId } = event;
+  const human =
+    event.notice === 'used_twice'
+      ? `your one-time link ${inviteId} was claimed again after its first guest: someone else has it`
+      : `claims on your link ${inviteId} come too fast and are refused; if that is unexpected, \`knock invite revoke ${inviteId}\``;
+  return { human, data: { type: 'invite_notice', ...event } };
 }
 
 export function formatSent(event: SentEvent, names: Names): Printable {

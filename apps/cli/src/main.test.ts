@@ -27,6 +27,11 @@ describe('knock argument parsing', () => {
     [['chat', 'list', '--bogus']],
     [['send', 'bob', 'hi', '--timeout', 'soon']],
     [['login']],
+    [['chat', 'accept']],
+    [['guest', 'join', 'http://localhost:8080/j#1.x']],
+    [['guest', 'join', '1.fragment-without-server', '--name', 'Sam']],
+    [['guest', 'send']],
+    [['guest', 'end', '--chat', '../../etc']],
   ])('exits 2 with a one-line usage error for %j', async (args) => {
     const { code, err } = await knock(args);
     expect(code).toBe(2);
@@ -48,10 +53,29 @@ describe('knock argument parsing', () => {
   });
 
   it('exits 1 with the error code when not logged in', async () => {
-    for (const args of [['chat', 'list'], ['send', 'bob', 'hi'], ['listen']]) {
+    for (const args of [
+      ['chat', 'list'],
+      ['send', 'bob', 'hi'],
+      ['listen'],
+      ['chat', 'block', 'Sam'],
+    ]) {
       const { code, err } = await knock(args);
       expect(code).toBe(1);
       expect(err).toMatch(/^knock: unauthorized: Not logged in\./);
+    }
+  });
+
+  it('exits 1 and says how to join when there is no guest chat', async () => {
+    for (const args of [
+      ['guest', 'send', 'hi'],
+      ['guest', 'listen'],
+      ['guest', 'end'],
+    ]) {
+      const { code, err } = await knock(args);
+      expect(code).toBe(1);
+      expect(err).toBe(
+        'knock: no_guest_chat: No guest chat on this machine. Join one with `knock guest join <link> --name <name>`.\n',
+      );
     }
   });
 

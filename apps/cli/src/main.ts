@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { registerChatGuest } from './commands/chat-guest.js';
 import { registerChatIdentity } from './commands/chat-identity.js';
 import { registerChatList } from './commands/chat-list.js';
+import { registerGuest } from './commands/guest.js';
 import { registerInvite } from './commands/invite.js';
 import { registerListen } from './commands/listen.js';
 import { registerLogin } from './commands/login.js';
@@ -37,7 +39,12 @@ export function buildProgram(io: CliIo): Command {
   const chat = program.command('chat').description('your chats');
   registerChatList(chat, io);
   registerChatIdentity(chat, io);
+  registerChatGuest(chat, io);
   registerInvite(program.command('invite').description('guest links'), io);
+  registerGuest(
+    program.command('guest').description("a guest's side of a guest chat, for bots and tests"),
+    io,
+  );
   registerSend(program, io);
   registerListen(program, io);
   return program;

@@ -12,13 +12,18 @@ export interface CommonOptions {
   verbose?: boolean;
 }
 
-/** Adds the options every client command shares. */
-export function withCommonOptions(command: Command, { server = true } = {}): Command {
-  if (server)
-    command.option(
-      '--server <url>',
-      'server URL (default: the one from login, else ' + DEFAULT_SERVER + ')',
-    );
+/** Adds the options every client command shares; `server` false leaves out `--server`, a string describes it. */
+export function withCommonOptions(
+  command: Command,
+  { server = true }: { server?: boolean | string } = {},
+): Command {
+  if (server !== false) {
+    const about =
+      typeof server === 'string'
+        ? server
+        : 'server URL (default: the one from login, else ' + DEFAULT_SERVER + ')';
+    command.option('--server <url>', about);
+  }
   return command
     .option('--json', 'print one JSON object per line')
     .option(

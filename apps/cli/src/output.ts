@@ -17,6 +17,11 @@ export class Output {
     return write(this.io.stdout, this.json ? `${JSON.stringify(data)}\n` : `${human}\n`);
   }
 
+  /** A note for people (stderr); nothing in JSON mode. */
+  note(human: string): Promise<void> {
+    return this.json ? Promise.resolve() : write(this.io.stderr, `${human}\n`);
+  }
+
   /** A status line for people (stderr); in JSON mode an event on stdout. */
   status(human: string, data: Record<string, unknown>): Promise<void> {
     return this.json ? this.emit(human, data) : write(this.io.stderr, `${human}\n`);

@@ -19,8 +19,15 @@ export type Session = v.InferOutput<typeof Session>;
 
 const SESSION_FILE = 'session.json';
 
-export async function loadSession(stateDir: string): Promise<Session | undefined> {
-  const path = join(stateDir, SESSION_FILE);
+/**
+ * Reads a JSON state file of the given shape: undefined when it does not exist, a `bad_state`
+ * error saying how to `fix` it when it is damaged.
+ */
+export async function readStateFile<T>(
+  path: string,
+  schema: v.GenericSchema<unknown, T>,
+  fix: string,
+): Promise<T | undefined> {
   const text = await readFileIfExists(path);
   if (text === undefined) return undefined;
   let json: unknown;
@@ -29,21 +36,29 @@ export async function loadSession(stateDir: string): Promise<Session | undefined
   } catch {
     json = undefined;
   }
-  const result = v.safeParse(Session, json);
-  if (!result.success) {
-    throw new CliError('bad_state', `${path} is damaged; run \`knock login\` again.`);
-  }
+  const result = v.safeParse(schema, json);
+  if (!result.success) throw new CliError('bad_state', `${path} is damaged; ${fix}.`);
   return result.output;
 }
 
+/** Creates `dir` (and the state directory above it) private to the user: 0700. */
+export async function ensureStateDirectory(dir: string): Promise<void> {
+  await ensurePrivateDirectory(dir);
+  await chmod(dir, 0o700);
+}
+
+/** Writes a JSON state file atomically, 0600; its directory must exist. */
+export async function writeStateFile(path: string, value: unknown): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, 0o600);
+}
+
+export function loadSession(stateDir: string): Promise<Session | undefined> {
+  return readStateFile(join(stateDir, SESSION_FILE), Session, 'run `knock login` again');
+}
+
 export async function saveSession(stateDir: string, session: Session): Promise<void> {
-  await ensurePrivateDirectory(stateDir);
-  await chmod(stateDir, 0o700);
-  await writeFileAtomic(
-    join(stateDir, SESSION_FILE),
-    `${JSON.stringify(session, null, 2)}\n`,
-    0o600,
-  );
+  await ensureStateDirectory(stateDir);
+  await writeStateFile(join(stateDir, SESSION_FILE), session);
 }
 
 export async function deleteSession(stateDir: string): Promise<void> {

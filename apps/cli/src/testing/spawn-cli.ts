@@ -100,6 +100,11 @@ export class RunningKnock {
     return parse(line) ?? {};
   }
 
+  /** Waits for the process to exit by itself. */
+  exited(): Promise<Finished> {
+    return this.#closed;
+  }
+
   /** Sends SIGINT and waits for the process to exit. */
   interrupt(): Promise<Finished> {
     this.#child.kill('SIGINT');
