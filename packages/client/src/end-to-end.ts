@@ -111,6 +111,12 @@ export class EndToEnd {
     return pin?.accepted === false ? chats.map((chat) => chat.id) : [];
   }
 
+  /** Drops the sessions with a peer no chat needs any more (a guest chat's other side). */
+  async forgetPeer(peerId: string): Promise<void> {
+    const { keys } = this.#options;
+    await keys.exclusive(() => keys.deleteSessions(peerId));
+  }
+
   acceptIdentity(peerId: string): Promise<void> {
     return this.codec.acceptIdentity(peerId);
   }

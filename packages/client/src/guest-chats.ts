@@ -44,10 +44,6 @@ export class GuestChats implements GuestHandlers {
     for (const [chatId, name] of await this.#deps.store.peerNames()) this.#names.set(chatId, name);
   }
 
-  forget(chatId: string): void {
-    this.#names.delete(chatId);
-  }
-
   visible(chat: ChatSummary): boolean {
     return chat.guest?.role !== 'host' || this.#names.has(chat.id);
   }

@@ -6,7 +6,7 @@ import { inviteBundleFromJSON, verifyInvite, type InviteBundle } from '@knock/cr
 import { initiateSession } from '@knock/crypto/pqxdh-initiator';
 import { encrypt } from '@knock/crypto/session';
 import { normaliseGuestName } from '@knock/protocol/guest-name';
-import type { ChatSummary } from '@knock/protocol/http';
+import type { ChatSummary, PublicUser } from '@knock/protocol/http';
 import { encodeContent, helloContent } from './content.js';
 import type { EndToEndOptions } from './end-to-end.js';
 import { KnockError } from './errors.js';
@@ -39,6 +39,12 @@ export interface JoinGuestLinkOptions extends Omit<
 export interface JoinedGuest {
   client: KnockClient;
   chat: ChatSummary;
+  /** The guest as the server knows it (no name: that went to the host encrypted). */
+  user: PublicUser;
+  /** The name as the host sees it, after the checks (T32). */
+  name: string;
+  /** The server the chat lives on. */
+  serverUrl: string;
   /** The guest's bearer token: valid for this chat only, until it ends, expires or is blocked. */
   token: string;
   /** The name the host chose for this link (from the bundle the host signed). */
@@ -107,7 +113,15 @@ export async function joinGuestLink(options: JoinGuestLinkOptions): Promise<Join
     user: claimed.user,
     guest: true,
   });
-  return { client, chat: claimed.chat, token: claimed.token, hostName: bundle.displayName };
+  return {
+    client,
+    chat: claimed.chat,
+    user: claimed.user,
+    name: checked.name,
+    serverUrl,
+    token: claimed.token,
+    hostName: bundle.displayName,
+  };
 }
 
 /** The scheme and host of a full link; a bare fragment needs `serverUrl`. */

@@ -157,9 +157,10 @@ export class KnockClient {
       guests: this.#guests,
     });
     this.#events.on('chat', ({ chat }) => this.#remember(chat));
+    // A closed chat's guest name stays in memory, so that listeners of `chatClosed` can still
+    // show who it was with; the store forgot it already.
     this.#events.on('chatClosed', ({ chatId }) => {
       this.#chats.delete(chatId);
-      this.#guests.forget(chatId);
     });
     this.#connection.events.on('frame', (frame) => this.#delivery.handle(frame));
     this.#connection.events.on('state', (change) => this.#onState(change));
@@ -305,7 +306,9 @@ export class KnockClient {
 
   /** The host blocks a guest: the chat closes on both sides and the guest's token dies. */
   async blockGuest(chatId: string): Promise<void> {
+    const chat = this.#chats.get(chatId);
     await this.http.blockGuest(chatId);
+    await this.#forgetLocally(chatId, chat);
   }
 
   /**
@@ -313,7 +316,19 @@ export class KnockClient {
    * `chatClosed` event follows here (local history and keys go then).
    */
   async endChat(chatId: string): Promise<void> {
+    const chat = this.#chats.get(chatId);
     await this.http.endChat(chatId);
+    await this.#forgetLocally(chatId, chat);
+  }
+
+  /**
+   * What this client held on a chat the server deleted: its store entries and, for a guest chat,
+   * the sessions with the other side (whose id serves no other chat). A receiving client does
+   * the same on `chat_closed`; this covers one that never hears it.
+   */
+  async #forgetLocally(chatId: string, chat: ChatSummary | undefined): Promise<void> {
+    await this.#store.deleteChat(chatId);
+    if (chat?.kind === 'guest') await this.#e2ee?.forgetPeer(chat.peer.id);
   }
 
   /** Finds or creates the direct chat with `username`. */

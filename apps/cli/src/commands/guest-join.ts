@@ -1,11 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { FileStore } from '@knock/client/file-store.node';
 import { joinGuestLink } from '@knock/client/guest-join';
-import { normaliseGuestName } from '@knock/protocol/guest-name';
 import type { ChatSummary } from '@knock/protocol/http';
 import type { Command } from 'commander';
 import { clientBase, fileEndToEnd, serverOption } from '../client-factory.js';
-import { CliError, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
 import { formatJoined } from '../guest-format.js';
 import { listenAsGuest } from '../guest-session.js';
 import type { Guest } from '../guest-state.js';
@@ -69,15 +68,12 @@ async function join(
       store: new FileStore(staged.store),
     });
     await joined.client.close();
-    const { user } = joined.client;
-    if (!user) throw new CliError('internal_error', 'The server did not say who the guest is.');
-    const checked = normaliseGuestName(options.name);
     const profile = {
       server,
       token: joined.token,
-      user,
+      user: joined.user,
       chatId: joined.chat.id,
-      name: checked.ok ? checked.name : options.name,
+      name: joined.name,
       hostName: joined.hostName,
     };
     const guest: Guest = { profile, files: await saveGuest(stateDir, staged, profile) };

@@ -219,6 +219,11 @@ export class ChatsService {
           : {}),
       },
       peerReadSeq: role === 'guest' && request ? 0 : row.peerReadSeq,
+      // The guest's first message (seq 1) carries its name, not something to read.
+      unreadCount: Math.max(
+        0,
+        Number(row.unreadCount) - (role === 'host' && row.readSeq < 1 ? 1 : 0),
+      ),
       peerIdentityVersion: 0,
     };
   }

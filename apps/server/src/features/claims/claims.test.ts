@@ -67,6 +67,8 @@ describe.each(databaseKinds)('guest claims and guest chats ($name)', (kind) => {
     const [hostView] = await chatsOf(host.token);
     expect(hostView?.peer).toEqual({ id: guest.user.id, username: '', displayName: '' });
     expect(hostView?.guest?.allowance).toBeUndefined();
+    // The first message holds the guest's name: nothing for the host to read yet.
+    expect(hostView?.unreadCount).toBe(0);
   });
 
   it('lets a one-time link be claimed once, tells the host of a second claim (T23)', async () => {
