@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { joinGuestLink, type JoinedGuest } from '@knock/client/guest-join';
 import type { KnockClient } from '@knock/client/knock-client';
 import { KnockClient as Client } from '@knock/client/knock-client';
@@ -73,11 +74,15 @@ async function join(
 }
 
 /** Ana's one-time link, claimed by Sam, both online: the host's side sees the chat. */
-async function connectedPair() {
+function connectedPair() {
+  return connectedPairNamed('Sam');
+}
+
+async function connectedPairNamed(name: string) {
   const ana = await host();
   const { url } = await ana.invites.create({ displayName: 'Ana’s Bakery' });
   const joinedEvent = next(ana, 'guestJoined');
-  const sam = await join(url, 'Sam');
+  const sam = await join(url, name);
   await sam.client.connect();
   const { chat } = await joinedEvent;
   return { ana, sam, chat };
@@ -144,6 +149,23 @@ describe('guest chats through the SDK', () => {
     await again.endChat(chat.id);
     expect(await closed).toEqual({ chatId: chat.id, reason: 'ended' });
     await expect(again.http.listChats()).rejects.toMatchObject({ code: 'unauthorized' });
+  });
+
+  it('never lets the guest’s name or words reach the server’s storage in the clear', async () => {
+    const { ana, sam, chat } = await connectedPairNamed('Zebulon Canaryname');
+    const received = next(ana, 'message');
+    await sam.client.sendText(chat.id, 'canary-text-31337');
+    await received;
+    const file = server.databaseFile ?? '';
+    const stored = Buffer.concat(
+      [file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)),
+    );
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.includes(Buffer.from(chat.id, 'utf8'))).toBe(true);
+    for (const secret of ['Zebulon', 'Canaryname', 'canary-text-31337']) {
+      expect(stored.includes(Buffer.from(secret, 'utf8'))).toBe(false);
+    }
+    expect(ana.peerDisplay(chat).name).toBe('Zebulon Canaryname');
   });
 
   it('refuses a name that is hostile or impersonates the host before claiming anything (T32)', async () => {
