@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { joinGuestLink, type JoinedGuest } from '@knock/client/guest-join';
 import type { KnockClient } from '@knock/client/knock-client';
 import { KnockClient as Client } from '@knock/client/knock-client';
+import type { FetchLike } from '@knock/client/http-client';
 import { MemoryKeyStore } from '@knock/client/memory-key-store';
 import { MemoryStore } from '@knock/client/memory-store';
 import { nextEvent as next } from '@knock/client/testing/events';
@@ -57,7 +58,12 @@ const socketFactory = createNodeSocketFactory();
 async function join(
   link: string,
   name: string,
-  options: { serverUrl?: string; keys?: MemoryKeyStore; store?: MemoryStore } = {},
+  options: {
+    serverUrl?: string;
+    keys?: MemoryKeyStore;
+    store?: MemoryStore;
+    fetch?: FetchLike;
+  } = {},
 ): Promise<JoinedGuest> {
   const joined = await joinGuestLink({
     link,
@@ -68,6 +74,7 @@ async function join(
     backoff: { baseMs: 5, capMs: 50 },
     ackDelayMs: 0,
     ...(options.serverUrl === undefined ? {} : { serverUrl: options.serverUrl }),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   clients.push(joined.client);
   return joined;
@@ -166,6 +173,27 @@ describe('guest chats through the SDK', () => {
       expect(stored.includes(Buffer.from(secret, 'utf8'))).toBe(false);
     }
     expect(ana.peerDisplay(chat).name).toBe('Zebulon Canaryname');
+  });
+
+  it('keeps a one-time link’s chat when the claim’s answer is lost on the way back', async () => {
+    const ana = await host();
+    const { url } = await ana.invites.create({ displayName: 'Ana’s Bakery' });
+    let dropped = 0;
+    const lossy: FetchLike = async (target, init) => {
+      const answer = await fetch(target, init);
+      if (target.endsWith('/claim') && dropped++ === 0) throw new Error('connection reset');
+      return answer;
+    };
+    const joinedEvent = next(ana, 'guestJoined');
+    const sam = await join(url, 'Sam', { fetch: lossy });
+    expect(dropped).toBe(2);
+    await sam.client.connect();
+    const { chat } = await joinedEvent;
+    expect(chat.id).toBe(sam.chat.id);
+    const received = next(ana, 'message');
+    await sam.client.sendText(chat.id, 'made it');
+    expect((await received).text).toBe('made it');
+    expect(await ana.listChats()).toHaveLength(1);
   });
 
   it('refuses a name that is hostile or impersonates the host before claiming anything (T32)', async () => {

@@ -6,6 +6,7 @@ import { inviteBundleFromJSON, verifyInvite, type InviteBundle } from '@knock/cr
 import { initiateSession } from '@knock/crypto/pqxdh-initiator';
 import { encrypt } from '@knock/crypto/session';
 import { normaliseGuestName } from '@knock/protocol/guest-name';
+import type { ClaimResponse, HelloMessage } from '@knock/protocol/claims';
 import type { ChatSummary, PublicUser } from '@knock/protocol/http';
 import { encodeContent, helloContent } from './content.js';
 import type { EndToEndOptions } from './end-to-end.js';
@@ -86,16 +87,9 @@ export async function joinGuestLink(options: JoinGuestLinkOptions): Promise<Join
   psk.fill(0);
   const hello = await encrypt(crypto, started, encodeContent(helloContent(checked.name)));
 
-  const proof = await solveClaimChallenge(
-    await http.requestChallenge(inviteId),
-    options.signal ? { signal: options.signal } : undefined,
-  );
-  const claimed = await http.claimInvite(inviteId, {
-    proof,
-    hello: {
-      clientMessageId: encodeBase64url(randomBytes(16)),
-      ciphertext: encodeBase64url(hello.message),
-    },
+  const claimed = await claimWithRetries(options, http, inviteId, {
+    clientMessageId: encodeBase64url(randomBytes(16)),
+    ciphertext: encodeBase64url(hello.message),
   });
   const hostId = claimed.chat.peer.id;
   await keys.exclusive(async () => {
@@ -122,6 +116,34 @@ export async function joinGuestLink(options: JoinGuestLinkOptions): Promise<Join
     token: claimed.token,
     hostName: bundle.displayName,
   };
+}
+
+/** Claims sent in all when answers are lost on the way back. */
+const CLAIM_ATTEMPTS = 3;
+
+/**
+ * Solves a proof and claims; when the answer is lost (the network failed after sending), claims
+ * again with the same first message and a new proof: the server recognises the claim and answers
+ * with the chat it made (and a new token), so a one-time link is not lost to a dropped answer.
+ */
+async function claimWithRetries(
+  options: JoinGuestLinkOptions,
+  http: HttpClient,
+  inviteId: string,
+  hello: HelloMessage,
+): Promise<ClaimResponse> {
+  for (let attempt = 1; ; attempt++) {
+    const proof = await solveClaimChallenge(
+      await http.requestChallenge(inviteId),
+      options.signal ? { signal: options.signal } : undefined,
+    );
+    try {
+      return await http.claimInvite(inviteId, { proof, hello });
+    } catch (error) {
+      const lost = error instanceof KnockError && error.code === 'network_error';
+      if (!lost || attempt >= CLAIM_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /** The scheme and host of a full link; a bare fragment needs `serverUrl`. */

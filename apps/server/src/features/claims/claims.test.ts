@@ -1,3 +1,4 @@
+import type { ClaimResponse } from '@knock/protocol/claims';
 import type { ChatListResponse, ChatSummary, TokenResponse } from '@knock/protocol/http';
 import { MAX_REQUEST_BYTES } from '@knock/protocol/limits';
 import type { InviteListResponse } from '@knock/protocol/invites';
@@ -89,6 +90,39 @@ describe.each(databaseKinds)('guest claims and guest chats ($name)', (kind) => {
       refusedClaims: 1,
       chats: 1,
     });
+  });
+
+  it('answers the same claim sent again (its answer lost) with the same chat and a new token', async () => {
+    for (const kind of ['one_time', 'reusable'] as const) {
+      const body = createInviteBody({ kind });
+      await api(server.url, 'POST', '/api/invites', { token: host.token, body });
+      const hello = { clientMessageId: `retry-${kind}-1`, ciphertext: wireMessage('initial') };
+      const send = async () =>
+        api<ClaimResponse & { code?: string }>(
+          server.url,
+          'POST',
+          `/api/invites/${body.inviteId}/claim`,
+          { body: { proof: await solvedProof(server.url, body.inviteId), hello } },
+        );
+      const first = await send();
+      const again = await send();
+      expect([first.status, again.status]).toEqual([201, 201]);
+      expect(again.body.chat.id).toBe(first.body.chat.id);
+      expect(again.body.user.id).toBe(first.body.user.id);
+      // Only the latest token holds the chat.
+      const status = async (token: string) =>
+        (await api(server.url, 'GET', '/api/chats', { token })).status;
+      expect([await status(first.body.token), await status(again.body.token)]).toEqual([401, 200]);
+      // Long after, the same first message claims nothing.
+      server.clock.advance(5 * 60_000 + 1);
+      const late = await send();
+      expect(late.status).toBe(kind === 'one_time' ? 404 : 201);
+      if (kind === 'reusable') expect(late.body.chat.id).not.toBe(first.body.chat.id);
+    }
+    const invites = await api<InviteListResponse>(server.url, 'GET', '/api/invites', {
+      token: host.token,
+    });
+    expect(invites.body.invites.map((i) => i.uses).sort()).toEqual([1, 2]);
   });
 
   it('gives each guest of a reusable link a chat of its own, up to its limit', async () => {

@@ -10,11 +10,15 @@ export interface NewClaim {
   tokenHash: string;
   tokenExpiresAt: number;
   hello: { clientMessageId: string; ciphertext: Uint8Array };
+  /** Identifies the claim by its first message: the same claim sent again has the same one. */
+  digest: string;
   now: number;
 }
 
 export type ClaimOutcome =
   | { kind: 'claimed'; hostId: string }
+  /** The same claim came again (its answer was lost): the chat it made, with a new token. */
+  | { kind: 'reclaimed'; hostId: string; chatId: string; guestId: string }
   /** The invite exists but can take no more guests; `usedTwice` for a one-time link. */
   | { kind: 'refused'; hostId: string; usedTwice: boolean }
   | { kind: 'not_found' };
@@ -40,6 +44,8 @@ export class ClaimsRepository {
   async claim(claim: NewClaim): Promise<ClaimOutcome> {
     return this.db.transaction().execute(async (trx) => {
       const { now } = claim;
+      const again = await reclaim(trx, claim);
+      if (again) return again;
       const used = await trx
         .updateTable('invites')
         .set((eb) => ({ uses: eb('uses', '+', 1), last_claimed_at: now, last_activity_at: now }))
@@ -52,6 +58,47 @@ export class ClaimsRepository {
       return { kind: 'claimed', hostId: used.host_user_id };
     });
   }
+}
+
+/**
+ * How long after a claim the same claim may come again. A lost answer is retried within seconds;
+ * after this, whoever else saw the first message (the host receives it) cannot use it to take
+ * the guest's place.
+ */
+const RECLAIM_WINDOW_MS = 5 * 60_000;
+
+/**
+ * A claim whose first message made a chat already (the guest never got the answer): that
+ * guest's tokens are replaced by the new one, so only the latest claimant holds the chat.
+ */
+async function reclaim(
+  trx: Transaction<Database>,
+  claim: NewClaim,
+): Promise<ClaimOutcome | undefined> {
+  const chat = await trx
+    .selectFrom('chats as c')
+    .innerJoin('chat_members as host', (join) =>
+      join.onRef('host.chat_id', '=', 'c.id').onRef('host.user_id', '<>', 'c.guest_id'),
+    )
+    .select(['c.id as chatId', 'c.guest_id as guestId', 'host.user_id as hostId'])
+    .where('c.invite_id', '=', claim.inviteId)
+    .where('c.claim_digest', '=', claim.digest)
+    .where('c.created_at', '>', claim.now - RECLAIM_WINDOW_MS)
+    .executeTakeFirst();
+  if (!chat?.guestId) return undefined;
+  await trx.deleteFrom('sessions').where('user_id', '=', chat.guestId).execute();
+  await trx
+    .insertInto('sessions')
+    .values({
+      token_hash: claim.tokenHash,
+      user_id: chat.guestId,
+      kind: 'guest',
+      label: null,
+      created_at: claim.now,
+      expires_at: claim.tokenExpiresAt,
+    })
+    .execute();
+  return { kind: 'reclaimed', hostId: chat.hostId, chatId: chat.chatId, guestId: chat.guestId };
 }
 
 async function refuse(
@@ -111,6 +158,7 @@ async function make(trx: Transaction<Database>, claim: NewClaim, hostId: string)
       last_seq: 1,
       invite_id: claim.inviteId,
       guest_id: guestId,
+      claim_digest: claim.digest,
     })
     .execute();
   await trx

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { decodeBase64url } from '@knock/protocol/base64url';
 import type { ChallengeResponse, ClaimRequest, ClaimResponse } from '@knock/protocol/claims';
 import type { Bus } from '../../platform/bus/bus.js';
@@ -84,16 +85,21 @@ export class ClaimsService {
       tokenHash: hashSecret(token, 'session'),
       tokenExpiresAt: now + SESSION_TTL_MS.guest,
       hello: { clientMessageId: request.hello.clientMessageId, ciphertext },
+      digest: claimDigest(request.hello.clientMessageId, ciphertext),
       now,
     });
     if (outcome.kind === 'refused' && outcome.usedTwice) {
       this.notify(outcome.hostId, inviteId, 'used_twice');
     }
+    if (outcome.kind === 'reclaimed') return this.answer(outcome.chatId, outcome.guestId, token);
     if (outcome.kind !== 'claimed') throw new AppError('invite_not_found');
-
     this.bus.publish({ kind: 'chat_created', chatId, memberIds: [outcome.hostId, guestId] });
+    return this.answer(chatId, guestId, token);
+  }
+
+  private async answer(chatId: string, guestId: string, token: string): Promise<ClaimResponse> {
     const chat = await this.chats.get(chatId, guestId);
-    if (!chat) throw new AppError('internal_error');
+    if (!chat) throw new AppError('invite_not_found');
     return { user: { id: guestId, username: '', displayName: '' }, token, chat };
   }
 
@@ -108,4 +114,13 @@ export class ClaimsService {
   private notify(hostId: string, inviteId: string, notice: 'used_twice' | 'claim_flood'): void {
     this.bus.publish({ kind: 'invite_notice', memberIds: [hostId], inviteId, notice });
   }
+}
+
+/** What identifies a claim across retries: its first message, id and bytes. */
+function claimDigest(clientMessageId: string, ciphertext: Uint8Array): string {
+  return createHash('sha256')
+    .update(clientMessageId)
+    .update('\0')
+    .update(ciphertext)
+    .digest('base64url');
 }

@@ -219,6 +219,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         for (const [column, type] of [
           ['invite_id', 'text'],
           ['guest_id', 'text'],
+          // SHA-256 of the claim's first message: a claim sent again after its answer was lost
+          // finds its chat instead of making a second one.
+          ['claim_digest', 'text'],
           ['accepted_at', 'bigint'],
           ['ignored_at', 'bigint'],
         ] as const) {

@@ -33,6 +33,8 @@ export interface ChatsTable {
   /** Guest chats: the invite the guest claimed, and the guest's user id. */
   invite_id: string | null;
   guest_id: string | null;
+  /** SHA-256 of the claim's first message, to recognise the same claim sent again. */
+  claim_digest: string | null;
   /** Guest chats: when the host accepted or first replied (NULL while a request). */
   accepted_at: number | null;
   ignored_at: number | null;
