@@ -15,7 +15,8 @@ import { registerChatRoutes } from './features/chats/routes.js';
 import { ChatsService } from './features/chats/service.js';
 import { claimLimits } from './features/claims/limits.js';
 import { ProofOfWork } from './features/claims/proof-of-work.js';
-import { MemoryReplayStore, RedisReplayStore } from './features/claims/replay-store.js';
+import { DatabaseReplayStore } from './features/claims/database-replay-store.js';
+import { RedisReplayStore } from './features/claims/replay-store.js';
 import { ClaimsRepository } from './features/claims/repository.js';
 import { registerClaimRoutes } from './features/claims/routes.js';
 import { ClaimsService } from './features/claims/service.js';
@@ -172,6 +173,8 @@ export async function buildApp({
       durationSeconds: 60,
     }),
   });
+  // Without Redis, spent proofs go to the database: every node and every restart sees them.
+  const spentProofs = new DatabaseReplayStore(db.kysely, () => clock.now());
   const claims = new ClaimsService(
     new ClaimsRepository(db.kysely),
     new ProofOfWork(
@@ -181,9 +184,7 @@ export async function buildApp({
         ttlMs: CLAIM_CHALLENGE_TTL_MS,
         now: () => clock.now(),
       },
-      redis
-        ? new RedisReplayStore(redis, `${config.redisNamespace}:claim-pow`)
-        : new MemoryReplayStore({ now: () => clock.now() }),
+      redis ? new RedisReplayStore(redis, `${config.redisNamespace}:claim-pow`) : spentProofs,
     ),
     chats,
     bus,
@@ -191,7 +192,13 @@ export async function buildApp({
     clock,
     logger,
   );
-  const sweeper = new Sweeper(chats, auth, invites, config.sweepIntervalMs, logger);
+  const sweeper = new Sweeper(
+    chats,
+    auth,
+    [() => invites.purgeClosed(), () => spentProofs.purgeExpired()],
+    config.sweepIntervalMs,
+    logger,
+  );
 
   const fastify = Fastify({
     loggerInstance: logger as FastifyBaseLogger,

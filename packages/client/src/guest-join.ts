@@ -140,8 +140,10 @@ async function claimWithRetries(
     try {
       return await http.claimInvite(inviteId, { proof, hello });
     } catch (error) {
-      const lost = error instanceof KnockError && error.code === 'network_error';
-      if (!lost || attempt >= CLAIM_ATTEMPTS) throw error;
+      // A lost answer, or a proof the server no longer takes (it restarted while we solved).
+      const again =
+        error instanceof KnockError && ['network_error', 'proof_invalid'].includes(error.code);
+      if (!again || attempt >= CLAIM_ATTEMPTS) throw error;
     }
   }
 }

@@ -3,6 +3,7 @@ import type { ChatListResponse, ChatSummary, TokenResponse } from '@knock/protoc
 import { MAX_REQUEST_BYTES } from '@knock/protocol/limits';
 import type { InviteListResponse } from '@knock/protocol/invites';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connect } from '../../platform/db/connect.js';
 import { databaseKinds, type TestDatabase } from '../../testing/databases.js';
 import { CHEAP_PROOF_ENV, claim, guestOf, solvedProof, wireMessage } from '../../testing/claims.js';
 import { createInviteBody } from '../../testing/invite-bundles.js';
@@ -343,6 +344,42 @@ describe.each(databaseKinds)('guest claims and guest chats ($name)', (kind) => {
     await server.app.sweeper.runOnce();
     // The revoked link went with its expired chat; the open one, never used, stays.
     expect(await ids()).toEqual([open.inviteId]);
+  });
+
+  it('remembers spent proofs across nodes and restarts without Redis (T25)', async () => {
+    const body = createInviteBody({ kind: 'reusable' });
+    await api(server.url, 'POST', '/api/invites', { token: host.token, body });
+    const spent = await solvedProof(server.url, body.inviteId);
+    const unspent = await solvedProof(server.url, body.inviteId);
+    expect((await claim(server.url, body.inviteId, { proof: spent })).status).toBe(201);
+    const other = await startTestServer({ database, env: CHEAP_PROOF_ENV });
+    try {
+      const replayed = await claim(other.url, body.inviteId, { proof: spent });
+      expect([replayed.status, replayed.body.code]).toEqual([400, 'proof_invalid']);
+      expect((await claim(other.url, body.inviteId, { proof: unspent })).status).toBe(201);
+    } finally {
+      await other.close();
+    }
+    // Spent proofs are kept only while they could be replayed.
+    const db = connect(database.config);
+    try {
+      const count = async () =>
+        Number(
+          (
+            await db.kysely
+              .selectFrom('spent_proofs')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      expect(await count()).toBe(2);
+      // (The other node's clock started a moment later.)
+      server.clock.advance(6 * 60_000);
+      await server.app.sweeper.runOnce();
+      expect(await count()).toBe(0);
+    } finally {
+      await db.close();
+    }
   });
 
   it('refuses claims at once after a revoke, on every node (T29)', async () => {

@@ -1,13 +1,12 @@
 import type { Logger } from '../../platform/logger.js';
 import type { AuthService } from '../auth/service.js';
 import type { ChatsService } from '../chats/service.js';
-import type { InvitesService } from '../invites/service.js';
 
 const BATCH = 500;
 
 /**
- * Deletes chats inactive for the configured time (and expired sessions, and invites long closed
- * with no chat left) on a timer. Members who
+ * Deletes chats inactive for the configured time (and expired sessions, and what `chores`
+ * clear: invites long closed with no chat left, spent proofs of work) on a timer. Members who
  * are connected are told why their chat went (T21).
  */
 export class Sweeper {
@@ -17,7 +16,8 @@ export class Sweeper {
   constructor(
     private readonly chats: ChatsService,
     private readonly auth: AuthService,
-    private readonly invites: InvitesService,
+    /** More housekeeping each sweep: closed invites, spent proofs of work. */
+    private readonly chores: readonly (() => Promise<number>)[],
     private readonly intervalMs: number,
     private readonly log: Logger,
   ) {}
@@ -45,7 +45,7 @@ export class Sweeper {
   private async sweep(): Promise<number> {
     const chats = await this.chats.sweep(BATCH);
     await this.auth.deleteExpired();
-    await this.invites.purgeClosed();
+    for (const chore of this.chores) await chore();
     if (chats > 0) this.log.info({ chats }, 'expired chats deleted');
     return chats;
   }

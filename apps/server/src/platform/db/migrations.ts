@@ -239,6 +239,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .alterTable('invites')
           .addColumn('refused_claims', 'integer', (c) => c.notNull().defaultTo(0))
           .execute();
+        // Spent proofs of work, for deployments without Redis: a restart must not forget them.
+        await db.schema
+          .createTable('spent_proofs')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
         // Secrets every node must share (the proof-of-work key), made by the first node to start.
         await db.schema
           .createTable('server_secrets')

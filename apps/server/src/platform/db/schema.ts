@@ -119,6 +119,12 @@ export interface InvitesTable {
   refused_claims: Generated<number>;
 }
 
+/** Proofs of work spent, until they expire (the replay store when there is no Redis). */
+export interface SpentProofsTable {
+  key: string;
+  expires_at: number;
+}
+
 /** Secrets every node shares, made once by the first node that needs them. */
 export interface ServerSecretsTable {
   name: string;
@@ -138,4 +144,5 @@ export interface Database {
   one_time_prekeys: OneTimePrekeysTable;
   invites: InvitesTable;
   server_secrets: ServerSecretsTable;
+  spent_proofs: SpentProofsTable;
 }
