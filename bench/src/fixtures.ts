@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ChatResponse, TokenResponse } from '@knock/protocol/http';
+import type { CreateInviteRequest, InviteResponse } from '@knock/protocol/invites';
 import { mapLimit } from './concurrency.js';
 import type { ClientSpec, PairSpec } from './jobs.js';
 
@@ -51,6 +52,65 @@ export function idleClients(pairs: readonly PairSpec[], count: number): ClientSp
   const users = pairs.flatMap((p) => [p.sender, p.recipient]);
   if (users.length === 0) return [];
   return Array.from({ length: count }, (_, i) => users[i % users.length] as ClientSpec);
+}
+
+/** Hosts of guest links: `count` users registered as `host_<i>`; their bearer tokens. */
+export async function createHosts(
+  baseUrl: string,
+  count: number,
+  concurrency = 8,
+): Promise<string[]> {
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  return mapLimit(indexes, concurrency, async (i) => {
+    const host = await registerWithToken(baseUrl, `host_${i}`);
+    return host.token;
+  });
+}
+
+/** `perHost` reusable links (no use limit, no expiry) for each host; their invite ids. */
+export async function createReusableInvites(
+  baseUrl: string,
+  hostTokens: readonly string[],
+  perHost: number,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let k = 0; k < perHost; k++) {
+    for (const token of hostTokens) {
+      const body = reusableInviteBody();
+      await call<InviteResponse>(baseUrl, 'POST', '/api/invites', 201, { token, body });
+      ids.push(body.inviteId);
+    }
+  }
+  return ids;
+}
+
+/**
+ * A `POST /api/invites` body for a reusable link, as apps/server/src/testing/invite-bundles.ts
+ * makes them: a structurally valid bundle of random bytes. The server checks shapes, never
+ * signatures (the guest does).
+ */
+export function reusableInviteBody(): CreateInviteRequest {
+  const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
+  const inviteId = b64(16);
+  return {
+    inviteId,
+    kind: 'reusable',
+    bundle: {
+      version: 1,
+      prekeys: {
+        version: 1,
+        identity: { signingKey: b64(32), dhKey: b64(32), signature: b64(64) },
+        signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) },
+        // ML-KEM-768 public key; a reusable link's KEM prekey is its last-resort one.
+        kemPrekey: { id: 1, lastResort: true, publicKey: b64(1184), signature: b64(64) },
+        oneTimePrekey: null,
+      },
+      inviteId,
+      expiresAt: null,
+      displayName: 'Ann at the bakery',
+      signature: b64(64),
+    },
+  };
 }
 
 async function registerWithToken(baseUrl: string, username: string): Promise<TokenResponse> {

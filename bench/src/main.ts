@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { runClaimsScenario } from './claims-scenario.js';
 import { cryptoFigures, runCrypto } from './crypto-scenario.js';
 import { createKnockPairs } from './fixtures.js';
 import { judgeCrypto, judgeIdle, judgeLatency, judgeThroughput, type Verdict } from './goals.js';
@@ -62,9 +63,11 @@ async function main(): Promise<void> {
     const wanted = Math.max(
       options.scenarios.includes('throughput') ? options.throughputPairs : 0,
       options.scenarios.includes('latency') ? options.latencyPairs : 0,
+      options.scenarios.includes('claims') ? options.claimPairs : 0,
       options.scenarios.includes('idle') ? Math.min(1000, Math.ceil(idleCount / 10)) : 0,
     );
-    // Only the server scenarios need users and chats (the crypto scenario runs no server).
+    // Only the server scenarios need users and chats (the crypto scenario runs no server; the
+    // claims scenario makes its hosts and links itself).
     let knockPairs: PairSpec[] = [];
     let setupSeconds = 0;
     if (wanted > 0) {
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
       latency: [],
       idle: undefined,
       crypto: undefined,
+      claims: undefined,
       verdicts,
     };
 
@@ -142,6 +146,8 @@ async function main(): Promise<void> {
         if (verdict) verdicts.push(verdict);
       }
     }
+    // Figures only: the issue sets no target for claims.
+    if (options.scenarios.includes('claims')) result.claims = await runClaimsScenario(ctx);
     if (options.scenarios.includes('crypto')) {
       result.crypto = await runCrypto(ctx);
       verdicts.push(judgeCrypto(cryptoFigures(result.crypto)));
@@ -157,6 +163,19 @@ async function main(): Promise<void> {
           `${record.scenario}/${record.target} logged:\n  ${record.logTail.slice(-5).join('\n  ')}`,
         );
       }
+    }
+    const claimLogs = [
+      ...(result.claims?.rounds ?? []).map((r) => ({
+        name: `claims round ${r.round}`,
+        tail: r.logTail,
+      })),
+      ...(result.claims?.messaging ?? []).map((r) => ({
+        name: `claims round ${r.round}, storm ${r.storm}`,
+        tail: r.messaging.logTail,
+      })),
+    ];
+    for (const { name, tail } of claimLogs) {
+      if (tail.length > 0) console.log(`${name} logged:\n  ${tail.slice(-5).join('\n  ')}`);
     }
     console.log(`Result: ${file} (${result.wallSeconds.toFixed(0)} s)`);
   } finally {

@@ -6,7 +6,7 @@ const parse = (...argv: string[]) => parseOptions(argv, '/results');
 describe('parseOptions', () => {
   it('defaults to the full run of every scenario', () => {
     expect(parse()).toMatchObject({
-      scenarios: ['idle', 'throughput', 'latency', 'crypto'],
+      scenarios: ['idle', 'throughput', 'latency', 'claims', 'crypto'],
       quick: false,
       throughputSeconds: 10,
       latencySeconds: 15,
@@ -23,6 +23,11 @@ describe('parseOptions', () => {
       resultsDir: '/results',
       waitQuietSeconds: 0,
       cryptoRuns: 5,
+      claimCount: 500,
+      claimConcurrency: 16,
+      claimPairs: 1000,
+      claimMessageRate: 2000,
+      claimSeconds: 5,
     });
   });
 
@@ -35,12 +40,17 @@ describe('parseOptions', () => {
       latencyPairs: 200,
       idleConnections: 2000,
       cryptoRuns: 3,
+      claimCount: 12,
+      claimPairs: 20,
+      claimMessageRate: 400,
+      claimSeconds: 1.5,
     });
   });
 
   it('selects scenarios with --only, in the canonical order', () => {
     expect(parse('--only', 'latency,idle')?.scenarios).toEqual(['idle', 'latency']);
     expect(parse('--only', 'crypto')?.scenarios).toEqual(['crypto']);
+    expect(parse('--only', 'crypto,claims')?.scenarios).toEqual(['claims', 'crypto']);
     expect(() => parse('--only', 'speed')).toThrow(/unknown scenario/);
     expect(() => parse('--only', ',')).toThrow(/no scenario/);
   });
@@ -58,6 +68,7 @@ describe('parseOptions', () => {
     expect(options).toMatchObject({
       throughputSeconds: 7,
       latencySeconds: 7,
+      claimSeconds: 7,
       rates: [1000, 2500],
       latencyPairs: 50,
       bareLatency: false,

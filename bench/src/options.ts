@@ -1,11 +1,17 @@
 import { parseArgs } from 'node:util';
 
-export type ScenarioName = 'throughput' | 'latency' | 'idle' | 'crypto';
+export type ScenarioName = 'throughput' | 'latency' | 'idle' | 'claims' | 'crypto';
 /**
  * In the order they run: idle first, on a database with no history to replay; crypto (no server,
  * Node and Chromium) last.
  */
-export const SCENARIOS: readonly ScenarioName[] = ['idle', 'throughput', 'latency', 'crypto'];
+export const SCENARIOS: readonly ScenarioName[] = [
+  'idle',
+  'throughput',
+  'latency',
+  'claims',
+  'crypto',
+];
 
 export interface BenchOptions {
   scenarios: ScenarioName[];
@@ -35,17 +41,28 @@ export interface BenchOptions {
   waitQuietSeconds: number;
   /** Measured runs of each end-to-end encryption case; the report gives their median. */
   cryptoRuns: number;
+  /** Guest claims timed per round of the claims scenario (each needs a proof solved first). */
+  claimCount: number;
+  /** Claims in flight at once (claims phase and storm). */
+  claimConcurrency: number;
+  /** Pairs of the messaging load the claims scenario runs with and without a claim storm. */
+  claimPairs: number;
+  /** Its aggregate send rate, msg/s. */
+  claimMessageRate: number;
+  /** Measured seconds of each messaging phase of the claims scenario (the storm lasts as long). */
+  claimSeconds: number;
 }
 
 export const USAGE = `Usage: node bench/dist/main.js [options]
 
-  --only <list>            scenarios to run: idle,throughput,latency,crypto (default: all, in
-                           that order)
-  --quick                  small sizes and short phases: finishes in under a minute
-  --duration <s>           measured seconds of each throughput and latency phase
-                           (default 10 and 15; quick 3)
+  --only <list>            scenarios to run: idle,throughput,latency,claims,crypto (default: all,
+                           in that order)
+  --quick                  small sizes and short phases: finishes in about a minute and a half
+  --duration <s>           measured seconds of each throughput, latency and claims messaging
+                           phase (default 10, 15 and 5; quick 3, 3 and 1.5)
   --warmup <s>             seconds of load before measuring (default 3; quick 1)
-  --rounds <n>             throughput rounds, bare relay + Knock each (default 2; quick 1)
+  --rounds <n>             throughput rounds, bare relay + Knock each, and claims rounds
+                           (default 2; quick 1)
   --throughput-pairs <n>   pairs in the throughput scenario (default 100; quick 50)
   --window <n>             unacked sends per sender in the throughput scenario (default 32)
   --pairs <n>              pairs in the latency scenario (default 1000; quick 200)
@@ -55,6 +72,11 @@ export const USAGE = `Usage: node bench/dist/main.js [options]
   --payload <bytes>        ciphertext bytes per message (default 160)
   --ack-delay <ms>         ack coalescing, as the SDK's AckScheduler (default 25)
   --crypto-runs <n>        measured runs of each encryption cost case (default 5; quick 3)
+  --claims <n>             guest claims timed per claims round, each with a proof of work solved
+                           beforehand at production difficulty (default 500; quick 12)
+  --claim-concurrency <n>  claims in flight at once (default 16)
+  --claim-pairs <n>        pairs of the messaging load under a claim storm (default 1000; quick 20)
+  --claim-rate <msg/s>     its aggregate send rate (default 2000; quick 400)
   --cpu-prof               profile the Knock server (node --cpu-prof) in the first throughput
                            round and print its hottest functions
   --results <dir>          where the JSON result goes (default bench/results)
@@ -94,6 +116,10 @@ export function parseOptions(
       server: { type: 'string' },
       'wait-quiet': { type: 'string' },
       'crypto-runs': { type: 'string' },
+      claims: { type: 'string' },
+      'claim-concurrency': { type: 'string' },
+      'claim-pairs': { type: 'string' },
+      'claim-rate': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -121,6 +147,11 @@ export function parseOptions(
     serverMain: values.server,
     waitQuietSeconds: optionalNumber(values['wait-quiet'], '--wait-quiet', 0) ?? 0,
     cryptoRuns: integer(values['crypto-runs'], '--crypto-runs', quick ? 3 : 5),
+    claimCount: integer(values.claims, '--claims', quick ? 12 : 500),
+    claimConcurrency: integer(values['claim-concurrency'], '--claim-concurrency', 16),
+    claimPairs: integer(values['claim-pairs'], '--claim-pairs', quick ? 20 : 1000),
+    claimMessageRate: integer(values['claim-rate'], '--claim-rate', quick ? 400 : 2000),
+    claimSeconds: duration ?? (quick ? 1.5 : 5),
   };
 }
 

@@ -1,17 +1,21 @@
-import type { PairsJob } from './jobs.js';
+import type { PairsJob, WorkerEvent } from './jobs.js';
 import { runLoadJob } from './loader.js';
 import type { PairsPhaseRecord } from './results.js';
 import { Sampler, type UsageSample } from './sampler.js';
 import type { Target } from './targets.js';
 
+type Phase = Extract<WorkerEvent, { type: 'phase' }>['phase'];
+
 /**
  * Runs one pairs job against a started target, sampling the target's CPU and RSS over exactly the
- * measured window (the worker announces its start and end).
+ * measured window (the worker announces its start and end). `onPhase` hears the phases too, after
+ * the sampler has marked them (e.g. to start other load exactly with the measured window).
  */
 export async function runPairsPhase(
   target: Target,
   job: PairsJob,
   meta: { scenario: PairsPhaseRecord['scenario']; round: number },
+  onPhase: (phase: Phase) => void = () => undefined,
 ): Promise<PairsPhaseRecord> {
   const sampler = new Sampler(target.pid);
   let first: UsageSample | undefined;
@@ -20,6 +24,7 @@ export async function runPairsPhase(
     const load = await runLoadJob(job, (phase) => {
       if (phase === 'measuring') first = sampler.mark();
       if (phase === 'measured') last = sampler.mark();
+      onPhase(phase);
     });
     if (!first || !last) throw new Error('the load generator did not report its measured window');
     const usage = sampler.usage(first, last);

@@ -1,3 +1,4 @@
+import { renderClaims } from './claims-report.js';
 import { renderCrypto } from './crypto-report.js';
 import type { BenchResult, PairsPhaseRecord } from './results.js';
 import { formatTable, num } from './table.js';
@@ -152,6 +153,7 @@ export function renderReport(result: BenchResult): string {
     if (idle.firstError) out.push(`first connection error: ${idle.firstError}`);
   }
 
+  if (result.claims) out.push(...renderClaims(result.claims, result.options));
   if (result.crypto) out.push(...renderCrypto(result.crypto));
 
   for (const record of [...result.throughput, ...result.latency]) {

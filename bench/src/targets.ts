@@ -41,6 +41,8 @@ export interface KnockOptions {
   serverMain?: string | undefined;
   /** Directory for a V8 CPU profile (`node --cpu-prof`), or undefined for none. */
   cpuProfileDir?: string | undefined;
+  /** More server settings, applied after {@link RAISED_LIMITS} (e.g. the claim limits). */
+  env?: Readonly<Record<string, string>> | undefined;
 }
 
 export async function startKnock(options: KnockOptions): Promise<Target> {
@@ -56,6 +58,7 @@ export async function startKnock(options: KnockOptions): Promise<Target> {
     KNOCK_DATABASE_URL: options.databaseFile,
     KNOCK_LOG_LEVEL: 'warn',
     ...RAISED_LIMITS,
+    ...options.env,
   };
   const main = options.serverMain ? resolve(options.serverMain) : SERVER_MAIN;
   return launch('knock', [...nodeArgs, main], env, port);

@@ -1,0 +1,43 @@
+/**
+ * The guest-claim load generator's thread (see claim-load.ts): the parent steers a storm with
+ * `start` and `stop`; an unsteered job starts at once.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { runClaims, type ClaimJob, type ClaimLoadResult } from './claim-load.js';
+
+/** Parent → worker. */
+export type ClaimCommand = { type: 'start' } | { type: 'stop' };
+/** Worker → parent. */
+export type ClaimEvent =
+  | { type: 'ready' }
+  | { type: 'result'; result: ClaimLoadResult }
+  | { type: 'failed'; message: string };
+
+const port = parentPort;
+if (!port) throw new Error('claim-worker must run as a worker thread');
+const post = (event: ClaimEvent) => port.postMessage(event);
+const job = workerData as ClaimJob;
+
+let start: () => void = () => undefined;
+let stop: () => void = () => undefined;
+const started = new Promise<void>((resolve) => (start = resolve));
+const stopped = new Promise<void>((resolve) => (stop = resolve));
+if (!job.startOnCommand) start();
+port.on('message', (command: ClaimCommand) => {
+  if (command.type === 'start') start();
+  if (command.type === 'stop') stop();
+});
+
+runClaims(job, { ready: () => post({ type: 'ready' }), started, stopped }).then(
+  (result) => {
+    post({ type: 'result', result });
+    port.close();
+  },
+  (error: unknown) => {
+    post({
+      type: 'failed',
+      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    port.close();
+  },
+);
