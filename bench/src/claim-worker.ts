@@ -3,15 +3,13 @@
  * `start` and `stop`; an unsteered job starts at once.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { reportOutcome, type WorkerOutcome } from './worker-outcome.js';
 import { runClaims, type ClaimJob, type ClaimLoadResult } from './claim-load.js';
 
 /** Parent → worker. */
 export type ClaimCommand = { type: 'start' } | { type: 'stop' };
 /** Worker → parent. */
-export type ClaimEvent =
-  | { type: 'ready' }
-  | { type: 'result'; result: ClaimLoadResult }
-  | { type: 'failed'; message: string };
+export type ClaimEvent = { type: 'ready' } | WorkerOutcome<ClaimLoadResult>;
 
 const port = parentPort;
 if (!port) throw new Error('claim-worker must run as a worker thread');
@@ -28,16 +26,4 @@ port.on('message', (command: ClaimCommand) => {
   if (command.type === 'stop') stop();
 });
 
-runClaims(job, { ready: () => post({ type: 'ready' }), started, stopped }).then(
-  (result) => {
-    post({ type: 'result', result });
-    port.close();
-  },
-  (error: unknown) => {
-    post({
-      type: 'failed',
-      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    });
-    port.close();
-  },
-);
+reportOutcome(runClaims(job, { ready: () => post({ type: 'ready' }), started, stopped }), port);

@@ -1,3 +1,4 @@
+import type { WorkerOutcome } from './worker-outcome.js';
 import type { LatencySummary } from './stats.js';
 
 /** What the load generator worker is told to do, and what it reports back. */
@@ -95,8 +96,7 @@ export interface IdleResult {
 /** Worker → parent. */
 export type WorkerEvent =
   | { type: 'phase'; phase: 'connected' | 'measuring' | 'measured' | 'open' }
-  | { type: 'result'; result: PairsResult | IdleResult }
-  | { type: 'failed'; message: string };
+  | WorkerOutcome<PairsResult | IdleResult>;
 
 /** Parent → worker (idle job: close the connections and report). */
 export type ParentCommand = { type: 'close' };

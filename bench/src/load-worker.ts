@@ -3,8 +3,9 @@
  * frames a second, while the main thread stays free to sample /proc on time and steer phases.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { reportOutcome } from './worker-outcome.js';
 import { runIdle } from './idle.js';
-import type { LoadJob, ParentCommand, WorkerEvent } from './jobs.js';
+import type { IdleResult, LoadJob, PairsResult, ParentCommand, WorkerEvent } from './jobs.js';
 import { runPairs } from './load.js';
 
 const port = parentPort;
@@ -18,21 +19,9 @@ const release = new Promise<void>((resolve) => {
   });
 });
 
-const run =
+const run: Promise<PairsResult | IdleResult> =
   job.kind === 'pairs'
     ? runPairs(job, (phase) => post({ type: 'phase', phase }))
     : runIdle(job, (phase) => post({ type: 'phase', phase }), release);
 
-run.then(
-  (result) => {
-    post({ type: 'result', result });
-    port.close();
-  },
-  (error: unknown) => {
-    post({
-      type: 'failed',
-      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    });
-    port.close();
-  },
-);
+reportOutcome(run, port);
