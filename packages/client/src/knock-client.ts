@@ -455,8 +455,9 @@ export class KnockClient {
   async #onIdentityChanged(userId: string, version: number): Promise<void> {
     const known = [...this.#chats.values()].filter((chat) => chat.peer.id === userId);
     const chats = known.length > 0 ? known : await this.listChats();
+    // Guest chats never use the directory: the link pinned the host, the first message the guest.
     const stopped = await this.#e2ee?.identityChanged(
-      chats.filter((chat) => chat.peer.id === userId),
+      chats.filter((chat) => chat.peer.id === userId && chat.kind !== 'guest'),
       version,
     );
     // A message from the new identity may have stopped some of these chats already.
