@@ -70,3 +70,46 @@ export function transact<T>(
     tx.onabort = () => reject(tx.error ?? new Error('The IndexedDB transaction was aborted.'));
   });
 }
+
+/**
+ * An open database that knows when it stopped being usable (another tab upgraded or deleted it,
+ * the browser closed it, or `close`): every later call fails with the reason instead of hanging.
+ */
+export class OpenDatabase {
+  readonly #db: IDBDatabase;
+  readonly #what: string;
+  #closed: string | undefined;
+
+  /** `what` names it in errors, e.g. "the key store knock-keys-…". */
+  constructor(db: IDBDatabase, what: string) {
+    this.#db = db;
+    this.#what = what;
+    db.onversionchange = () => {
+      db.close();
+      this.#closed ??= 'another tab upgraded or deleted the database';
+    };
+    db.onclose = () => {
+      this.#closed ??= 'the browser closed the database';
+    };
+  }
+
+  /** One read-only transaction over one object store. */
+  read<T>(store: string, body: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+    return transact(this.#open(), [store], 'readonly', (tx) => body(tx.objectStore(store)));
+  }
+
+  /** One read-write transaction, resolved once committed. */
+  async write(stores: string[], body: (tx: IDBTransaction) => IDBRequest): Promise<void> {
+    await transact(this.#open(), stores, 'readwrite', body);
+  }
+
+  close(): void {
+    this.#closed ??= 'close() was called';
+    this.#db.close();
+  }
+
+  #open(): IDBDatabase {
+    if (this.#closed) throw new Error(`${this.#what} is closed: ${this.#closed}.`);
+    return this.#db;
+  }
+}

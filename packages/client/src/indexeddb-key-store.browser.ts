@@ -1,7 +1,7 @@
 // Browser-only: a KeyStore in IndexedDB, made exclusive across tabs with Web Locks.
 import type { DeviceKeys } from '@knock/crypto/device-keys';
 import type { SessionState } from '@knock/crypto/session-state';
-import { deleteDatabase, openDatabase, transact } from './idb.browser.js';
+import { deleteDatabase, OpenDatabase, openDatabase } from './idb.browser.js';
 import type { InviteRecord, KeyStore, PeerPin } from './key-store.js';
 
 const VERSION = 2;
@@ -25,21 +25,13 @@ const DEVICE_KEY = 'device';
  */
 export class IndexedDbKeyStore implements KeyStore {
   readonly name: string;
-  readonly #db: IDBDatabase;
+  readonly #db: OpenDatabase;
   readonly #locks: LockManager;
-  #closed: string | undefined;
 
   private constructor(name: string, db: IDBDatabase, locks: LockManager) {
     this.name = name;
-    this.#db = db;
+    this.#db = new OpenDatabase(db, `The key store ${name}`);
     this.#locks = locks;
-    db.onversionchange = () => {
-      db.close();
-      this.#closed ??= 'another tab upgraded or deleted the database';
-    };
-    db.onclose = () => {
-      this.#closed ??= 'the browser closed the database';
-    };
   }
 
   static async open(name: string): Promise<IndexedDbKeyStore> {
@@ -132,22 +124,16 @@ export class IndexedDbKeyStore implements KeyStore {
   }
 
   close(): Promise<void> {
-    this.#closed ??= 'close() was called';
     this.#db.close();
     return Promise.resolve();
   }
 
   #read(store: string, key: string): Promise<unknown> {
-    return transact(this.#open(), [store], 'readonly', (tx) => tx.objectStore(store).get(key));
+    return this.#db.read(store, (objects) => objects.get(key));
   }
 
-  async #write(stores: string[], body: (tx: IDBTransaction) => IDBRequest): Promise<void> {
-    await transact(this.#open(), stores, 'readwrite', body);
-  }
-
-  #open(): IDBDatabase {
-    if (this.#closed) throw new Error(`The key store ${this.name} is closed: ${this.#closed}.`);
-    return this.#db;
+  #write(stores: string[], body: (tx: IDBTransaction) => IDBRequest): Promise<void> {
+    return this.#db.write(stores, body);
   }
 
   #malformed(what: string): Error {

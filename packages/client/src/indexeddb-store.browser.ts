@@ -1,5 +1,5 @@
 // Browser-only: a ClientStore in IndexedDB (the outbox, cursors, own copies and guest-chat names).
-import { deleteDatabase, openDatabase, transact } from './idb.browser.js';
+import { deleteDatabase, OpenDatabase, openDatabase } from './idb.browser.js';
 import type { ClientStore, OutboxEntry, OwnCopy } from './store.js';
 import { MAX_OWN_COPIES } from './store.js';
 
@@ -23,16 +23,11 @@ const BY_CHAT = 'byChat';
  */
 export class IndexedDbStore implements ClientStore {
   readonly name: string;
-  readonly #db: IDBDatabase;
-  #closed: string | undefined;
+  readonly #db: OpenDatabase;
 
   private constructor(name: string, db: IDBDatabase) {
     this.name = name;
-    this.#db = db;
-    db.onversionchange = () => {
-      db.close();
-      this.#closed ??= 'another tab upgraded or deleted the database';
-    };
+    this.#db = new OpenDatabase(db, `The store ${name}`);
   }
 
   static async open(name: string): Promise<IndexedDbStore> {
@@ -138,31 +133,24 @@ export class IndexedDbStore implements ClientStore {
   }
 
   close(): Promise<void> {
-    this.#closed ??= 'close() was called';
     this.#db.close();
     return Promise.resolve();
   }
 
   async #entries<T>(storeName: string): Promise<Map<string, T>> {
-    const db = this.#open();
     const [keys, values] = await Promise.all([
-      transact(db, [storeName], 'readonly', (tx) => tx.objectStore(storeName).getAllKeys()),
-      transact(db, [storeName], 'readonly', (tx) => tx.objectStore(storeName).getAll()),
+      this.#db.read(storeName, (store) => store.getAllKeys()),
+      this.#db.read(storeName, (store) => store.getAll()),
     ]);
     return new Map(keys.map((key, i) => [String(key), values[i] as T]));
   }
 
   #read<T>(storeName: string, body: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-    return transact(this.#open(), [storeName], 'readonly', (tx) => body(tx.objectStore(storeName)));
+    return this.#db.read(storeName, body);
   }
 
-  async #write(stores: string[], body: (tx: IDBTransaction) => IDBRequest): Promise<void> {
-    await transact(this.#open(), stores, 'readwrite', body);
-  }
-
-  #open(): IDBDatabase {
-    if (this.#closed) throw new Error(`The store ${this.name} is closed: ${this.#closed}.`);
-    return this.#db;
+  #write(stores: string[], body: (tx: IDBTransaction) => IDBRequest): Promise<void> {
+    return this.#db.write(stores, body);
   }
 }
 
