@@ -225,7 +225,13 @@ export async function buildApp({
     ready: async () => !shuttingDown && (await db.ping()),
   });
   registerAccountRoutes(fastify, accounts);
-  registerAuthRoutes(fastify, { accounts, auth, httpAuth, secure });
+  registerAuthRoutes(fastify, {
+    accounts,
+    auth,
+    httpAuth,
+    secure,
+    revoked: (userId, tokenHash) => bus.publish({ kind: 'session_revoked', userId, tokenHash }),
+  });
   registerChatRoutes(fastify, chats, httpAuth);
   registerKeyRoutes(fastify, keys, httpAuth);
   registerInviteRoutes(fastify, invites, httpAuth);

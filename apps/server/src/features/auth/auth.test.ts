@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { api } from '../../testing/raw-client.js';
+import { api, RawClient } from '../../testing/raw-client.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
 
 const password = 'correct horse battery';
@@ -87,6 +87,32 @@ describe('accounts and sessions', () => {
     expect((await api(server.url, 'GET', '/api/session', { headers: { cookie } })).status).toBe(
       401,
     );
+  });
+
+  it('closes the sockets opened with a token when it is revoked, and only those', async () => {
+    await register({ username: 'alice', password });
+    const mint = async () =>
+      (
+        await api<{ token: string }>(server.url, 'POST', '/api/tokens', {
+          body: { username: 'alice', password },
+        })
+      ).body.token;
+    const [revoked, kept] = [await mint(), await mint()];
+    const doomed = await RawClient.ready(server.wsUrl, revoked);
+    const other = await RawClient.ready(server.wsUrl, kept);
+    try {
+      expect((await api(server.url, 'DELETE', '/api/session', { token: revoked })).status).toBe(
+        204,
+      );
+      expect(await doomed.closed()).toBe(4401);
+      other.send({ type: 'typing', chatId: 'AAAAAAAAAAAAAAAAAAAAAA', typing: true });
+      expect(await other.next((f) => f.type === 'error')).toMatchObject({
+        code: 'chat_not_found',
+      });
+      expect(other.closeCode).toBeUndefined();
+    } finally {
+      other.close();
+    }
   });
 
   it('issues bearer tokens that a sign-out revokes', async () => {

@@ -17,6 +17,8 @@ export interface AuthRoutesDeps {
   auth: AuthService;
   httpAuth: HttpAuth;
   secure: boolean;
+  /** A session was revoked: its open WebSockets, on every node, must close. */
+  revoked: (userId: string, tokenHash: string) => void;
 }
 
 export function registerAuthRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
@@ -51,6 +53,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRoutesDeps): 
   app.delete('/api/session', async (request, reply) => {
     const principal = await httpAuth.require(request, { allowGuest: true });
     await auth.revoke(principal);
+    deps.revoked(principal.userId, principal.tokenHash);
     if (principal.kind === 'cookie') {
       reply.header('set-cookie', serializeSessionCookie(httpAuth.cookieName, '', 0, secure));
     }

@@ -212,7 +212,8 @@ describe.each(databaseKinds)('guest claims and guest chats ($name)', (kind) => {
     expect(revoked.status).toBe(204);
     expect((await api(server.url, 'GET', '/api/chats', { token: guest.token })).status).toBe(401);
     await expect(pool.connect(guest.token)).rejects.toThrow(/401/);
-    ws.close();
+    // The socket it had open goes too.
+    expect(await ws.closed()).toBe(4401);
     // The chat stays for the host until it expires or the host ends it.
     expect((await chatsOf(host.token)).map((c) => c.id)).toEqual([guest.chat.id]);
   });

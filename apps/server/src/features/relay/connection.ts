@@ -42,8 +42,8 @@ export class Connection {
     private readonly socket: WebSocket,
     private readonly raw: Socket,
     private readonly deps: ConnectionDeps,
-    /** A guest's connection: it serves one chat and ends with it. */
-    readonly guest = false,
+    /** The session it was opened with: `guest` serves one chat and ends with it. */
+    readonly session: { tokenHash: string; guest: boolean },
   ) {}
 
   get isOpen(): boolean {

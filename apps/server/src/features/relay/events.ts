@@ -30,6 +30,8 @@ export const RelayEvent = v.variant('kind', [
     userId: v.string(),
     identityVersion: v.number(),
   }),
+  /** Sockets opened with this session close (signed out, or a guest revoked its token). */
+  v.object({ kind: v.literal('session_revoked'), userId: v.string(), tokenHash: v.string() }),
   v.object({
     kind: v.literal('keys_low'),
     userId: v.string(),

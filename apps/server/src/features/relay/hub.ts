@@ -90,13 +90,18 @@ export class Hub {
           oneTimePrekeys: event.oneTimePrekeys,
           kemOneTimePrekeys: event.kemOneTimePrekeys,
         });
+      case 'session_revoked':
+        for (const c of this.connectionsOf([event.userId])) {
+          if (c.session.tokenHash === event.tokenHash) c.close('unauthorized');
+        }
+        return;
       case 'chat_closed':
         for (const c of this.connectionsOf(event.memberIds)) {
           if (!c.hasChat(event.chatId)) continue;
           c.removeChat(event.chatId);
           c.send({ type: 'chat_closed', chatId: event.chatId, reason: event.reason });
           // A guest has this one chat: with it gone, so is the reason to stay connected.
-          if (c.guest) c.close('unauthorized');
+          if (c.session.guest) c.close('unauthorized');
         }
         return;
     }

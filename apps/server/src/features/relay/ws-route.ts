@@ -62,7 +62,7 @@ export function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): void {
           log: deps.log,
           bufferLimit: deps.limits.socketBufferBytes,
         },
-        principal.kind === 'guest',
+        { tokenHash: principal.tokenHash, guest: principal.kind === 'guest' },
       );
       deps.hub.add(connection);
       deps.metrics.connections.inc();
