@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../platform/clock.js';
 import { PROOF_OF_WORK_DEFAULTS, ProofOfWork, type ProofOfWorkOptions } from './proof-of-work.js';
-import { MemoryReplayStore, RedisReplayStore, type ReplayStore } from './replay-store.js';
+import { RedisReplayStore, type ReplayStore } from './replay-store.js';
 
 /** Counts the server's key derivations: issuing does one, verifying must do none. */
 const derivations = vi.hoisted(() => ({ count: 0 }));
@@ -38,6 +38,16 @@ function options(clock: ManualClock, overrides: Partial<ProofOfWorkOptions> = {}
   };
 }
 
+/** Spent keys in a set: what a replay store must do within a challenge's life. */
+class SetStore implements ReplayStore {
+  readonly #keys = new Set<string>();
+  markUsed(key: string): Promise<boolean> {
+    const fresh = !this.#keys.has(key);
+    this.#keys.add(key);
+    return Promise.resolve(fresh);
+  }
+}
+
 /** Counts what reaches the store, so refusals can be shown not to spend a challenge. */
 class CountingStore implements ReplayStore {
   calls = 0;
@@ -62,7 +72,7 @@ describe('ProofOfWork', () => {
 
   beforeEach(() => {
     clock = new ManualClock(1_700_000_000_000);
-    store = new CountingStore(new MemoryReplayStore({ now: () => clock.now() }));
+    store = new CountingStore(new SetStore());
     pow = new ProofOfWork(options(clock), store);
   });
 
@@ -203,7 +213,7 @@ describe('ProofOfWork', () => {
   });
 
   it('refuses a weak secret and difficulty out of range', () => {
-    const replay = new MemoryReplayStore({ now: () => 0 });
+    const replay = new SetStore();
     const clockAt = new ManualClock(0);
     const make = (o: Partial<ProofOfWorkOptions>) => () =>
       new ProofOfWork(options(clockAt, o), replay);
@@ -214,41 +224,6 @@ describe('ProofOfWork', () => {
     expect(make({ counterMax: 2 ** 32 })).toThrow(RangeError);
     expect(make({ ttlMs: 0 })).toThrow(RangeError);
     expect(make({ ...PROOF_OF_WORK_DEFAULTS })).not.toThrow();
-  });
-});
-
-describe('MemoryReplayStore', () => {
-  it('refuses a key while it lives and accepts it again after its TTL', async () => {
-    const clock = new ManualClock(1_000);
-    const store = new MemoryReplayStore({ now: () => clock.now() });
-    expect(await store.markUsed('a', 100)).toBe(true);
-    expect(await store.markUsed('a', 100)).toBe(false);
-    expect(await store.markUsed('b', 100)).toBe(true);
-    clock.advance(99);
-    expect(await store.markUsed('a', 100)).toBe(false);
-    clock.advance(1);
-    expect(await store.markUsed('a', 100)).toBe(true);
-    expect(store.size).toBe(1);
-  });
-
-  it('fails closed when full of live keys and frees room as they expire', async () => {
-    const clock = new ManualClock(1_000);
-    const store = new MemoryReplayStore({ now: () => clock.now(), maxEntries: 3 });
-    expect(await store.markUsed('long', 1_000)).toBe(true);
-    expect(await store.markUsed('short-1', 10)).toBe(true);
-    expect(await store.markUsed('short-2', 10)).toBe(true);
-    expect(await store.markUsed('new', 10)).toBe(false);
-    expect(await store.markUsed('short-1', 10)).toBe(false);
-    expect(store.size).toBe(3);
-    // The short keys expire behind the long one: a full sweep finds them.
-    clock.advance(10);
-    expect(await store.markUsed('new', 10)).toBe(true);
-    expect(await store.markUsed('newer', 10)).toBe(true);
-    expect(await store.markUsed('newest', 10)).toBe(false);
-    expect(await store.markUsed('long', 1_000)).toBe(false);
-    clock.advance(1_000);
-    expect(await store.markUsed('newest', 10)).toBe(true);
-    expect(store.size).toBe(1);
   });
 });
 
