@@ -8,6 +8,7 @@ import { silentLogger } from '@knock/client/logger';
 import type { SocketFactory } from '@knock/client/socket';
 import { createNodeSocketFactory } from '@knock/client/ws-adapter.node';
 import { nobleBackend } from '@knock/crypto/noble-backend';
+import type { PublicUser } from '@knock/protocol/http';
 import { usageError } from './errors.js';
 import type { CliIo } from './io.js';
 import type { CommonOptions } from './options.js';
@@ -66,6 +67,34 @@ export function clientBase(
   };
 }
 
+/** Where a client's identity and state live on this machine: a signed-in user's or a guest's. */
+interface ClientState {
+  server: string;
+  token: string;
+  user: PublicUser;
+  storeFile: string;
+  keysFile: string;
+  guest: boolean;
+}
+
+function stateClient(
+  io: CliIo,
+  options: CommonOptions,
+  state: ClientState,
+  { receive }: { receive: boolean },
+): KnockClient {
+  return new KnockClient({
+    ...clientBase(io, options),
+    serverUrl: state.server,
+    token: state.token,
+    user: state.user,
+    guest: state.guest,
+    store: new FileStore(state.storeFile),
+    e2ee: fileEndToEnd(state.keysFile),
+    receive,
+  });
+}
+
 /**
  * A KnockClient for the logged-in user: outbox, cursors and end-to-end keys in the state
  * directory. `receive: false` for commands that only send.
@@ -75,17 +104,12 @@ export function sessionClient(
   options: CommonOptions,
   stateDir: string,
   session: Session,
-  { receive }: { receive: boolean },
+  receive: { receive: boolean },
 ): KnockClient {
-  return new KnockClient({
-    ...clientBase(io, options),
-    serverUrl: resolveServer(options, session),
-    token: session.token,
-    user: session.user,
-    store: new FileStore(storePath(stateDir, session)),
-    e2ee: fileEndToEnd(keysPath(stateDir, session)),
-    receive,
-  });
+  const { token, user } = session;
+  const files = { storeFile: storePath(stateDir, session), keysFile: keysPath(stateDir, session) };
+  const server = resolveServer(options, session);
+  return stateClient(io, options, { server, token, user, ...files, guest: false }, receive);
 }
 
 /** A KnockClient for a guest chat joined from this machine (see guest-state.ts). */
@@ -93,18 +117,12 @@ export function guestClient(
   io: CliIo,
   options: CommonOptions,
   { profile, files }: Guest,
-  { receive }: { receive: boolean },
+  receive: { receive: boolean },
 ): KnockClient {
-  return new KnockClient({
-    ...clientBase(io, options),
-    serverUrl: resolveServer(options, profile),
-    token: profile.token,
-    user: profile.user,
-    guest: true,
-    store: new FileStore(files.store),
-    e2ee: fileEndToEnd(files.keys),
-    receive,
-  });
+  const { token, user } = profile;
+  const paths = { storeFile: files.store, keysFile: files.keys };
+  const server = resolveServer(options, profile);
+  return stateClient(io, options, { server, token, user, ...paths, guest: true }, receive);
 }
 
 /**
