@@ -313,6 +313,19 @@ describe('guest chats through the SDK', () => {
     await received;
   });
 
+  it('tells the host of a one-time link claimed twice, and lets it set a request aside', async () => {
+    const ana = await host();
+    const { url, invite } = await ana.invites.create({ displayName: 'Ana’s Bakery' });
+    const joinedEvent = next(ana, 'guestJoined');
+    await join(url, 'Sam');
+    const { chat } = await joinedEvent;
+    const notice = next(ana, 'inviteNotice');
+    await expect(join(url, 'Kim')).rejects.toMatchObject({ code: 'invite_not_found' });
+    expect(await notice).toEqual({ inviteId: invite.id, notice: 'used_twice' });
+    expect((await ana.ignoreRequest(chat.id)).guest?.state).toBe('ignored');
+    expect((await ana.listChats()).map((c) => c.guest?.state)).toEqual(['ignored']);
+  });
+
   it('closes the chat on both sides when the host blocks the guest (T30)', async () => {
     const { ana, sam, chat } = await connectedPair();
     const samClosed = next(sam.client, 'chatClosed');

@@ -148,6 +148,24 @@ async function claimWithRetries(
   }
 }
 
+/**
+ * The link is gone, and the guest asked to join anyway: a claim without a first message tells
+ * the host of a one-time link that someone tried it again. Its answer is `invite_not_found`
+ * whatever the link's state, and any failure here is beside the point.
+ */
+async function knock(options: JoinGuestLinkOptions, http: HttpClient, inviteId: string) {
+  try {
+    const challenge = await http.requestChallenge(inviteId);
+    const proof = await solveClaimChallenge(
+      challenge,
+      options.signal ? { signal: options.signal } : undefined,
+    );
+    await http.claimInvite(inviteId, { proof });
+  } catch {
+    // Expected: invite_not_found.
+  }
+}
+
 /** The scheme and host of a full link; a bare fragment needs `serverUrl`. */
 function originOf(link: string): string {
   const origin = /^https?:\/\/[^/?#]+/i.exec(link)?.[0];
@@ -172,7 +190,12 @@ async function verifiedBundle(
   inviteId: string,
   link: ReturnType<typeof readLink>,
 ): Promise<InviteBundle> {
-  const json = await http.getInviteBundle(inviteId);
+  const json = await http.getInviteBundle(inviteId).catch(async (error: unknown) => {
+    if (error instanceof KnockError && error.code === 'invite_not_found') {
+      await knock(options, http, inviteId);
+    }
+    throw error;
+  });
   let bundle: InviteBundle;
   try {
     bundle = inviteBundleFromJSON(json);

@@ -32,7 +32,15 @@ export type HelloMessage = v.InferOutput<typeof HelloMessage>;
  * parses it with the rest of the proof of work, so that a missing or malformed one is refused as
  * `proof_invalid` like any other bad proof.
  */
-export const ClaimRequest = v.strictObject({ proof: v.optional(v.unknown()), hello: HelloMessage });
+export const ClaimRequest = v.strictObject({
+  proof: v.optional(v.unknown()),
+  /**
+   * Absent when the guest found the link gone (its bundle answered `invite_not_found`) and still
+   * pressed on: the claim is only counted as refused, so that the host of a one-time link hears
+   * that someone tried it again. The answer is `invite_not_found` either way.
+   */
+  hello: v.optional(HelloMessage),
+});
 export type ClaimRequest = Omit<v.InferOutput<typeof ClaimRequest>, 'proof'> & {
   proof: ClaimProof;
 };

@@ -82,13 +82,24 @@ describe.each(databaseKinds)('guest claims and guest chats ($name)', (kind) => {
     expect(again.body.code).toBe('invite_not_found');
     const notice = await hostWs.next((f) => f.type === 'invite_notice');
     expect(notice).toEqual({ type: 'invite_notice', inviteId, notice: 'used_twice' });
+    // A guest who found the link gone and pressed on, without a first message: the same answer.
+    const knock = async (id: string) =>
+      api<{ code?: string }>(server.url, 'POST', `/api/invites/${id}/claim`, {
+        body: { proof: await solvedProof(server.url, id) },
+      });
+    const knocked = await knock(inviteId);
+    expect([knocked.status, knocked.body]).toEqual([unknown.status, unknown.body]);
+    expect((await knock(createInviteBody().inviteId)).body).toEqual(unknown.body);
+    // The host hears of this try too: a second notice.
+    const notices = () => hostWs.frames.filter((f) => f.type === 'invite_notice').length;
+    await hostWs.next(() => notices() >= 2);
     const invites = await api<InviteListResponse>(server.url, 'GET', '/api/invites', {
       token: host.token,
     });
     expect(invites.body.invites[0]).toMatchObject({
       state: 'claimed',
       uses: 1,
-      refusedClaims: 1,
+      refusedClaims: 2,
       chats: 1,
     });
   });

@@ -41,6 +41,11 @@ export class ClaimsRepository {
     return row?.host_user_id;
   }
 
+  /** A claim without a first message: counted as refused when the invite exists, nothing more. */
+  async knock(inviteId: string, now: number): Promise<ClaimOutcome> {
+    return this.db.transaction().execute((trx) => refuse(trx, inviteId, now));
+  }
+
   async claim(claim: NewClaim): Promise<ClaimOutcome> {
     return this.db.transaction().execute(async (trx) => {
       const { now } = claim;

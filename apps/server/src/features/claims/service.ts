@@ -11,7 +11,7 @@ import { SESSION_TTL_MS } from '../auth/service.js';
 import type { ChatsService } from '../chats/service.js';
 import type { RelayEvent } from '../relay/events.js';
 import type { ProofOfWork } from './proof-of-work.js';
-import type { ClaimsRepository } from './repository.js';
+import type { ClaimOutcome, ClaimsRepository } from './repository.js';
 
 /** The layered limits on claims (DESIGN §6); each counts in Redis when the node has one. */
 export interface ClaimLimits {
@@ -71,6 +71,10 @@ export class ClaimsService {
     if (hostId !== undefined && !(await this.limits.perHost.consume(hostId))) {
       throw new AppError('rate_limited');
     }
+    if (request.hello === undefined) {
+      this.noticeRefusal(inviteId, await this.repository.knock(inviteId, this.clock.now()));
+      throw new AppError('invite_not_found');
+    }
     const ciphertext = decodeBase64url(request.hello.ciphertext);
     if (!ciphertext) throw new AppError('bad_request', 'The first message is not base64url.');
 
@@ -88,9 +92,7 @@ export class ClaimsService {
       digest: claimDigest(request.hello.clientMessageId, ciphertext),
       now,
     });
-    if (outcome.kind === 'refused' && outcome.usedTwice) {
-      this.notify(outcome.hostId, inviteId, 'used_twice');
-    }
+    this.noticeRefusal(inviteId, outcome);
     if (outcome.kind === 'reclaimed') return this.answer(outcome.chatId, outcome.guestId, token);
     if (outcome.kind !== 'claimed') throw new AppError('invite_not_found');
     this.bus.publish({ kind: 'chat_created', chatId, memberIds: [outcome.hostId, guestId] });
@@ -101,6 +103,13 @@ export class ClaimsService {
     const chat = await this.chats.get(chatId, guestId);
     if (!chat) throw new AppError('invite_not_found');
     return { user: { id: guestId, username: '', displayName: '' }, token, chat };
+  }
+
+  /** A one-time link tried again after its guest: its host hears of it. */
+  private noticeRefusal(inviteId: string, outcome: ClaimOutcome): void {
+    if (outcome.kind === 'refused' && outcome.usedTwice) {
+      this.notify(outcome.hostId, inviteId, 'used_twice');
+    }
   }
 
   private async floodNotice(inviteId: string): Promise<void> {
