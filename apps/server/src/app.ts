@@ -1,5 +1,5 @@
 import websocket from '@fastify/websocket';
-import { MAX_FRAME_BYTES } from '@knock/protocol/limits';
+import { MAX_FRAME_BYTES, WS_SUBPROTOCOL } from '@knock/protocol/limits';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { AccountsRepository } from './features/accounts/repository.js';
@@ -209,7 +209,11 @@ export async function buildApp({
   registerSecurityHeaders(fastify, secure);
   registerErrorHandler(fastify);
   await fastify.register(websocket, {
-    options: { maxPayload: MAX_FRAME_BYTES },
+    options: {
+      maxPayload: MAX_FRAME_BYTES,
+      // Browsers offer `knock` (and a guest its token, which is never echoed): answer `knock`.
+      handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
+    },
     // A client's protocol error (bad UTF-8, oversize frame) is answered by ws with the right close
     // code; terminating here, as the default handler does, would drop that close frame.
     errorHandler: (error, socket, request) => {

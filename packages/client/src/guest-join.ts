@@ -1,8 +1,6 @@
 import { encodeBase64url } from '@knock/crypto/base64url';
 import { createDeviceKeys } from '@knock/crypto/device-keys';
-import { CryptoError } from '@knock/crypto/errors';
-import { decodeLinkFragment, inviteIdOf, linkPreSharedKey } from '@knock/crypto/guest-link';
-import { inviteBundleFromJSON, verifyInvite, type InviteBundle } from '@knock/crypto/invite-bundle';
+import { linkPreSharedKey } from '@knock/crypto/guest-link';
 import { initiateSession } from '@knock/crypto/pqxdh-initiator';
 import { encrypt } from '@knock/crypto/session';
 import { normaliseGuestName } from '@knock/protocol/guest-name';
@@ -11,20 +9,22 @@ import type { ChatSummary, PublicUser } from '@knock/protocol/http';
 import { encodeContent, helloContent } from './content.js';
 import type { EndToEndOptions } from './end-to-end.js';
 import { KnockError } from './errors.js';
-import { HttpClient } from './http-client.js';
+import {
+  knockOnGoneLink,
+  openGuestLink,
+  solveOptions,
+  type OpenedGuestLink,
+} from './guest-link-open.js';
 import { KnockClient, type KnockClientBaseOptions } from './knock-client.js';
 import { MemoryStore } from './memory-store.js';
 import { randomBytes } from './platform.js';
-import { solveClaimChallenge, type AbortSignalLike } from './proof-of-work.js';
+import type { AbortSignalLike, ProofSolver, SolveOptions } from './proof-of-work.js';
+import { solveClaimChallenge } from './proof-of-work.js';
 
-export interface JoinGuestLinkOptions extends Omit<
+export interface JoinOpenedLinkOptions extends Omit<
   KnockClientBaseOptions,
   'serverUrl' | 'token' | 'user' | 'guest'
 > {
-  /** The link as the host shared it (`https://…/j#1.…`), or just its fragment with `serverUrl`. */
-  link: string;
-  /** The server; by default the link's own origin. */
-  serverUrl?: string;
   /** The name the host will see, with "(Guest)" beside it; checked here first (T32). */
   name: string;
   /**
@@ -32,8 +32,19 @@ export interface JoinGuestLinkOptions extends Omit<
    * keeps two hosts (or two links of one host) from telling that they talk to the same guest.
    */
   e2ee: EndToEndOptions;
+  /** Solves the claim's proof of work; on this thread by default (a Worker in browsers). */
+  solve?: ProofSolver;
+  /** Keys derived so far by the proof of work, for a progress bar. */
+  onAttempt?: SolveOptions['onAttempt'];
   /** Stops the proof of work (e.g. the user left the page). */
   signal?: AbortSignalLike;
+}
+
+export interface JoinGuestLinkOptions extends JoinOpenedLinkOptions {
+  /** The link as the host shared it (`https://…/j#1.…`), or just its fragment with `serverUrl`. */
+  link: string;
+  /** The server; by default the link's own origin. */
+  serverUrl?: string;
 }
 
 /** A guest in its chat: keep `token` (and the stores) to come back later. */
@@ -53,22 +64,38 @@ export interface JoinedGuest {
 }
 
 /**
- * Opens a guest link and starts its chat (DESIGN §5): reads the fragment, fetches the invite's
- * bundle and verifies it against the host key the link pins (a server that swapped it is caught
- * here and nothing is sent, T3), makes the guest's identity, encrypts the first message — the
- * guest's name — with PQXDH and the link's pre-shared key, solves the proof of work and claims.
- * Only this claims the link: fetching and verifying consume nothing (T24).
+ * Opens a guest link and starts its chat (DESIGN §5): `openGuestLink`, then `joinOpenedLink`.
+ * A gone link still sends an empty claim (`knockOnGoneLink`) so that the host of a one-time link
+ * learns someone tried it again; a page does that only when its user asks to go on.
  */
 export async function joinGuestLink(options: JoinGuestLinkOptions): Promise<JoinedGuest> {
-  const { crypto, keys, extractable } = options.e2ee;
-  const serverUrl = options.serverUrl ?? originOf(options.link);
-  const http = new HttpClient({
-    baseUrl: serverUrl,
+  const openOptions = {
+    link: options.link,
+    crypto: options.e2ee.crypto,
+    ...(options.serverUrl !== undefined && { serverUrl: options.serverUrl }),
     ...(options.fetch && { fetch: options.fetch }),
+    ...(options.now && { now: options.now }),
+  };
+  const opened = await openGuestLink(openOptions).catch(async (error: unknown) => {
+    if (error instanceof KnockError && error.code === 'invite_not_found') {
+      await knockOnGoneLink({ ...openOptions, ...solverOf(options) });
+    }
+    throw error;
   });
-  const link = readLink(options.link);
-  const inviteId = encodeBase64url(await inviteIdOf(crypto, link.secret));
-  const bundle = await verifiedBundle(options, http, inviteId, link);
+  return joinOpenedLink(opened, options);
+}
+
+/**
+ * Starts the chat of a verified link: checks the name, makes the guest's identity, encrypts the
+ * first message — the guest's name — with PQXDH and the link's pre-shared key, solves the proof
+ * of work and claims. Only this claims the link (T24).
+ */
+export async function joinOpenedLink(
+  opened: OpenedGuestLink,
+  options: JoinOpenedLinkOptions,
+): Promise<JoinedGuest> {
+  const { crypto, keys, extractable } = options.e2ee;
+  const { bundle, http, serverUrl } = opened;
   const checked = normaliseGuestName(options.name, { hostNames: [bundle.displayName] });
   if (!checked.ok) throw new KnockError('invalid_display_name', guestNameProblem[checked.reason]);
 
@@ -76,7 +103,7 @@ export async function joinGuestLink(options: JoinGuestLinkOptions): Promise<Join
     (await keys.loadDevice()) ??
     (await createDeviceKeys(crypto, { oneTime: 0, kemOneTime: 0 }, { extractable }));
   await keys.saveDevice(device);
-  const psk = await linkPreSharedKey(crypto, link.secret);
+  const psk = await linkPreSharedKey(crypto, opened.link.secret);
   const started = await initiateSession(crypto, {
     identity: device.identity,
     bundle: bundle.prekeys,
@@ -87,7 +114,7 @@ export async function joinGuestLink(options: JoinGuestLinkOptions): Promise<Join
   psk.fill(0);
   const hello = await encrypt(crypto, started, encodeContent(helloContent(checked.name)));
 
-  const claimed = await claimWithRetries(options, http, inviteId, {
+  const claimed = await claimWithRetries(opened, options, {
     clientMessageId: encodeBase64url(randomBytes(16)),
     ciphertext: encodeBase64url(hello.message),
   });
@@ -118,6 +145,14 @@ export async function joinGuestLink(options: JoinGuestLinkOptions): Promise<Join
   };
 }
 
+function solverOf(options: JoinOpenedLinkOptions) {
+  return {
+    ...(options.solve && { solve: options.solve }),
+    ...(options.signal && { signal: options.signal }),
+    ...(options.onAttempt && { onAttempt: options.onAttempt }),
+  };
+}
+
 /** Claims sent in all when answers are lost on the way back. */
 const CLAIM_ATTEMPTS = 3;
 
@@ -127,16 +162,15 @@ const CLAIM_ATTEMPTS = 3;
  * with the chat it made (and a new token), so a one-time link is not lost to a dropped answer.
  */
 async function claimWithRetries(
-  options: JoinGuestLinkOptions,
-  http: HttpClient,
-  inviteId: string,
+  opened: OpenedGuestLink,
+  options: JoinOpenedLinkOptions,
   hello: HelloMessage,
 ): Promise<ClaimResponse> {
+  const { http, inviteId } = opened;
+  const solve = options.solve ?? solveClaimChallenge;
   for (let attempt = 1; ; attempt++) {
-    const proof = await solveClaimChallenge(
-      await http.requestChallenge(inviteId),
-      options.signal ? { signal: options.signal } : undefined,
-    );
+    const { challenge } = await http.requestChallenge(inviteId);
+    const proof = await solve(challenge, solveOptions(options));
     try {
       return await http.claimInvite(inviteId, { proof, hello });
     } catch (error) {
@@ -146,68 +180,6 @@ async function claimWithRetries(
       if (!again || attempt >= CLAIM_ATTEMPTS) throw error;
     }
   }
-}
-
-/**
- * The link is gone, and the guest asked to join anyway: a claim without a first message tells
- * the host of a one-time link that someone tried it again. Its answer is `invite_not_found`
- * whatever the link's state, and any failure here is beside the point.
- */
-async function knock(options: JoinGuestLinkOptions, http: HttpClient, inviteId: string) {
-  try {
-    const challenge = await http.requestChallenge(inviteId);
-    const proof = await solveClaimChallenge(
-      challenge,
-      options.signal ? { signal: options.signal } : undefined,
-    );
-    await http.claimInvite(inviteId, { proof });
-  } catch {
-    // Expected: invite_not_found.
-  }
-}
-
-/** The scheme and host of a full link; a bare fragment needs `serverUrl`. */
-function originOf(link: string): string {
-  const origin = /^https?:\/\/[^/?#]+/i.exec(link)?.[0];
-  if (origin === undefined)
-    throw new KnockError('bad_request', 'Give the whole link, or the server.');
-  return origin;
-}
-
-function readLink(text: string) {
-  const hash = text.indexOf('#');
-  try {
-    return decodeLinkFragment(hash >= 0 ? text.slice(hash + 1) : text);
-  } catch {
-    throw new KnockError('bad_request', 'That is not a Knock guest link.');
-  }
-}
-
-/** The invite's bundle, verified against the link; fails closed (T3). */
-async function verifiedBundle(
-  options: JoinGuestLinkOptions,
-  http: HttpClient,
-  inviteId: string,
-  link: ReturnType<typeof readLink>,
-): Promise<InviteBundle> {
-  const json = await http.getInviteBundle(inviteId).catch(async (error: unknown) => {
-    if (error instanceof KnockError && error.code === 'invite_not_found') {
-      await knock(options, http, inviteId);
-    }
-    throw error;
-  });
-  let bundle: InviteBundle;
-  try {
-    bundle = inviteBundleFromJSON(json);
-    await verifyInvite(options.e2ee.crypto, bundle, link);
-  } catch (error) {
-    if (error instanceof CryptoError) throw new KnockError('link_mismatch');
-    throw error;
-  }
-  const now = options.now?.() ?? Date.now();
-  if (bundle.expiresAt !== null && bundle.expiresAt <= now)
-    throw new KnockError('invite_not_found');
-  return bundle;
 }
 
 const guestNameProblem = {

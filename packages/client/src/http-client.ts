@@ -33,7 +33,6 @@ import {
 } from '@knock/protocol/invites';
 import { ChallengeResponse, ClaimResponse, type ClaimRequest } from '@knock/protocol/claims';
 import { CSRF_HEADER } from '@knock/protocol/limits';
-import type { ClaimChallenge } from '@knock/protocol/proof-of-work';
 import { KnockError } from './errors.js';
 
 /** The slice of a fetch `Response` the client reads. */
@@ -182,9 +181,9 @@ export class HttpClient {
   }
 
   /** A proof-of-work challenge for claiming a guest link (no sign-in needed). */
-  async requestChallenge(inviteId: string): Promise<ClaimChallenge> {
+  async requestChallenge(inviteId: string): Promise<ChallengeResponse> {
     const path = `/api/invites/${encodeURIComponent(inviteId)}/challenge`;
-    return (await this.#request('POST', path, ChallengeResponse)).challenge;
+    return this.#request('POST', path, ChallengeResponse);
   }
 
   /**

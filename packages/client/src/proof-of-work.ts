@@ -22,16 +22,25 @@ const host = globalThis as unknown as { AbortController: new () => AbortControll
 /** Give up after this long: the server's challenges take about a second. */
 const SOLVE_TIMEOUT_MS = 60_000;
 
+export interface SolveOptions {
+  signal?: AbortSignalLike;
+  /** Called after each key derived, with how many so far: a page turns it into progress. */
+  onAttempt?: (attempts: number) => void;
+}
+
+/** Solves a claim challenge: on this thread by default, in a Worker in browsers. */
+export type ProofSolver = (
+  challenge: ClaimChallenge,
+  options?: SolveOptions,
+) => Promise<ClaimProof>;
+
 /**
  * Solves a claim's proof of work (see `@knock/protocol/proof-of-work`) on this thread with
  * WebCrypto's PBKDF2, yielding to the event loop as it goes. Rejects with the signal's reason when
  * aborted, with `timeout` when it takes too long and with `proof_invalid` when the challenge is
  * not one this client will solve.
  */
-export async function solveClaimChallenge(
-  challenge: ClaimChallenge,
-  options?: { signal?: AbortSignalLike },
-): Promise<ClaimProof> {
+export const solveClaimChallenge: ProofSolver = async (challenge, options) => {
   const signal = options?.signal;
   if (signal?.aborted) throw signal.reason;
   const parsed = v.safeParse(ClaimChallenge, challenge);
@@ -40,9 +49,17 @@ export async function solveClaimChallenge(
   const abort = () => controller.abort(signal?.reason);
   signal?.addEventListener('abort', abort);
   try {
+    let attempts = 0;
+    const onAttempt = options?.onAttempt;
     const solution = await solveChallenge({
       challenge: parsed.output,
-      deriveKey,
+      deriveKey: onAttempt
+        ? async (...args: Parameters<typeof deriveKey>) => {
+            const key = await deriveKey(...args);
+            onAttempt(++attempts);
+            return key;
+          }
+        : deriveKey,
       controller,
       timeout: SOLVE_TIMEOUT_MS,
     });
@@ -55,4 +72,4 @@ export async function solveClaimChallenge(
   } finally {
     signal?.removeEventListener('abort', abort);
   }
-}
+};

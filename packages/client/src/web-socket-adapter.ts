@@ -1,3 +1,4 @@
+import { WS_BEARER_SUBPROTOCOL_PREFIX, WS_SUBPROTOCOL } from '@knock/protocol/limits';
 import type { SocketFactory } from './socket.js';
 import { CLOSE_ABNORMAL } from './socket.js';
 
@@ -15,19 +16,22 @@ export interface WhatwgWebSocket {
   addEventListener(type: 'error', listener: (event: unknown) => void): void;
 }
 
-export type WhatwgWebSocketConstructor = new (url: string) => WhatwgWebSocket;
+export type WhatwgWebSocketConstructor = new (url: string, protocols?: string[]) => WhatwgWebSocket;
 
 const CONNECTING = 0;
 
 /**
- * A SocketFactory over the standard WebSocket API, for browsers. Browsers cannot set headers, so
- * the token is ignored: the session cookie authenticates the upgrade. A refused upgrade is not
+ * A SocketFactory over the standard WebSocket API, for browsers. Browsers cannot set headers: a
+ * signed-in user's session cookie authenticates the upgrade, and a token (a guest's) travels as a
+ * second subprotocol beside `knock` (see WS_SUBPROTOCOL). A refused upgrade is not
  * visible to scripts (it surfaces as close code 1006); the app learns of an expired session from
  * its next HTTP request.
  */
 export function createWebSocketFactory(WebSocketImpl: WhatwgWebSocketConstructor): SocketFactory {
   return (request, handlers) => {
-    const ws = new WebSocketImpl(request.url);
+    const protocols = [WS_SUBPROTOCOL];
+    if (request.token !== undefined) protocols.push(WS_BEARER_SUBPROTOCOL_PREFIX + request.token);
+    const ws = new WebSocketImpl(request.url, protocols);
     ws.addEventListener('open', () => handlers.open());
     ws.addEventListener('message', (event) => {
       if (typeof event.data === 'string') handlers.message(event.data);

@@ -12,7 +12,14 @@ import { ClaimChallenge, type ClaimProof } from './proof-of-work.js';
  */
 
 /** `POST /api/invites/:id/challenge` (no authentication). */
-export const ChallengeResponse = v.object({ challenge: ClaimChallenge });
+export const ChallengeResponse = v.object({
+  challenge: ClaimChallenge,
+  /**
+   * The most keys a solver derives before it finds the answer (the counter is drawn below this):
+   * lets a page show honest progress. Not signed, and not needed to solve.
+   */
+  maxAttempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+});
 export type ChallengeResponse = v.InferOutput<typeof ChallengeResponse>;
 
 /** The guest's first message: an initial (PQXDH) message carrying its name, encrypted. */

@@ -25,6 +25,13 @@ export const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 export const CLIENT_MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 export const WS_PATH = '/api/ws';
+/**
+ * The WebSocket subprotocol a browser asks for. Browsers cannot set an Authorization header on an
+ * upgrade, so a browser holding a bearer token (a guest) offers it as a second subprotocol,
+ * `knock.bearer.<token>`; the server answers with `knock` alone and never echoes the token.
+ */
+export const WS_SUBPROTOCOL = 'knock';
+export const WS_BEARER_SUBPROTOCOL_PREFIX = 'knock.bearer.';
 export const CSRF_HEADER = 'x-knock-csrf';
 
 /**

@@ -80,9 +80,13 @@ export class RawClient {
     });
   }
 
-  static connect(wsUrl: string, headers: Record<string, string> = {}): Promise<RawClient> {
+  static connect(
+    wsUrl: string,
+    headers: Record<string, string> = {},
+    protocols: string[] = [],
+  ): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(wsUrl, { headers });
+      const socket = new WebSocket(wsUrl, protocols, { headers });
       const client = new RawClient(socket);
       socket.once('open', () => resolve(client));
       socket.once('unexpected-response', (_req, res) =>
@@ -97,6 +101,11 @@ export class RawClient {
     const client = await RawClient.connect(wsUrl, { authorization: `Bearer ${token}` });
     await client.next((f) => f.type === 'ready');
     return client;
+  }
+
+  /** The subprotocol the server chose ('' for none). */
+  get protocol(): string {
+    return this.socket.protocol;
   }
 
   send(frame: ClientFrame | Record<string, unknown>): void {

@@ -73,6 +73,11 @@ export class ProofOfWork {
   private readonly signatureSecret: string;
   private readonly keySignatureSecret: string;
 
+  /** Keys a solver derives at most: it tries counters 0, 1, … up to `counterMax`. */
+  get maxAttempts(): number {
+    return this.options.counterMax + 1;
+  }
+
   constructor(
     private readonly options: ProofOfWorkOptions,
     private readonly replay: ReplayStore,

@@ -48,7 +48,7 @@ export class ClaimsService {
   /** A challenge for any well-formed id: handing one out says nothing of the invite. */
   async challenge(inviteId: string, ip: string): Promise<ChallengeResponse> {
     if (!(await this.limits.challengesPerIp.consume(ip))) throw new AppError('rate_limited');
-    return { challenge: await this.proofs.issue(inviteId) };
+    return { challenge: await this.proofs.issue(inviteId), maxAttempts: this.proofs.maxAttempts };
   }
 
   async claim(

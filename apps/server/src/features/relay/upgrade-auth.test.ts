@@ -133,6 +133,37 @@ describe('WebSocket upgrade authentication (T36)', () => {
     await expectAccepted({ authorization: `Bearer ${token}`, origin });
   });
 
+  it('takes a browser bearer token as a subprotocol, answering only `knock`', async () => {
+    const protocols = `knock, knock.bearer.${token}`;
+    const client = await RawClient.connect(server.wsUrl, { origin }, [
+      'knock',
+      `knock.bearer.${token}`,
+    ]);
+    clients.push(client);
+    expect(await client.next((f) => f.type === 'ready')).toMatchObject({ userId });
+    expect(client.protocol).toBe('knock');
+    // A foreign page cannot use it, and a bad, doubled or cookie value never counts.
+    const evil = 'https://evil.example';
+    expectRefused(
+      await tryUpgrade(server.wsUrl, { origin: evil, 'sec-websocket-protocol': protocols }),
+      403,
+      'origin_not_allowed',
+    );
+    const cookieValue = (await browserSession()).split('=')[1] as string;
+    for (const offer of [
+      'knock, knock.bearer.not-a-real-token-aaaaaaaaaaaaaaaa',
+      'knock, knock.bearer.',
+      `knock, knock.bearer.${token}, knock.bearer.${token}`,
+      `knock, knock.bearer.${cookieValue}`,
+    ]) {
+      expectRefused(
+        await tryUpgrade(server.wsUrl, { origin, 'sec-websocket-protocol': offer }),
+        401,
+        'unauthorized',
+      );
+    }
+  });
+
   it('counts every refusal in knock_ws_refused_total by reason', async () => {
     expectRefused(await tryUpgrade(server.wsUrl), 401, 'unauthorized');
     expectRefused(

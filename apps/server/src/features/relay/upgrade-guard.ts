@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '@knock/protocol/errors';
+import { WS_BEARER_SUBPROTOCOL_PREFIX } from '@knock/protocol/limits';
 import { AppError } from '../../platform/errors.js';
 import type { Limits } from '../../platform/config.js';
 import type { Metrics } from '../../platform/metrics.js';
@@ -91,9 +92,28 @@ export class UpgradeGuard {
       const token = /^Bearer ([A-Za-z0-9_-]+)$/.exec(header)?.[1];
       return token ? this.auth.authenticate(token, 'bearer') : undefined;
     }
+    // A browser's bearer token comes as a subprotocol: like the header, a script must choose to
+    // send it, so it is no ambient credential and needs no Origin to count.
+    const offered = bearerSubprotocol(request.headers['sec-websocket-protocol']);
+    if (offered !== undefined) {
+      return offered ? this.auth.authenticate(offered, 'bearer') : undefined;
+    }
     // A cookie rides along on any request the browser makes, so it counts only with our Origin.
     if (!fromBrowser) return undefined;
     const cookie = readCookie(request.headers.cookie, this.cookieName);
     return cookie ? this.auth.authenticate(cookie, 'cookie') : undefined;
   }
+}
+
+/**
+ * The token in a `knock.bearer.<token>` subprotocol: undefined when none is offered, '' when one
+ * is offered malformed (refused, never tried as something else).
+ */
+export function bearerSubprotocol(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const offers = header.split(',').map((offer) => offer.trim());
+  const bearer = offers.filter((offer) => offer.startsWith(WS_BEARER_SUBPROTOCOL_PREFIX));
+  if (bearer.length === 0) return undefined;
+  const token = bearer.length === 1 ? bearer[0]!.slice(WS_BEARER_SUBPROTOCOL_PREFIX.length) : '';
+  return /^[A-Za-z0-9_-]{16,128}$/.test(token) ? token : '';
 }
