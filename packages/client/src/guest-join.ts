@@ -95,7 +95,7 @@ export async function joinOpenedLink(
   options: JoinOpenedLinkOptions,
 ): Promise<JoinedGuest> {
   const { crypto, keys, extractable } = options.e2ee;
-  const { bundle, http, serverUrl } = opened;
+  const { bundle, serverUrl } = opened;
   const checked = normaliseGuestName(options.name, { hostNames: [bundle.displayName] });
   if (!checked.ok) throw new KnockError('invalid_display_name', guestNameProblem[checked.reason]);
 
