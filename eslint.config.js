@@ -8,6 +8,7 @@ export default tseslint.config(
     ignores: [
       '**/dist/**',
       '**/dist-test/**',
+      '**/.tsc/**',
       '**/node_modules/**',
       'data/**',
       '**/*.js',
@@ -31,8 +32,8 @@ export default tseslint.config(
   },
   {
     // Promises left unhandled crash a Node server; these two rules need type information.
-    files: ['**/*.ts'],
-    ignores: ['vitest.config.ts', 'scripts/**'],
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['vitest.config.ts', 'apps/*/vite.config.ts', 'scripts/**'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },

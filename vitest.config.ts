@@ -33,6 +33,8 @@ export default defineConfig({
         replacement: `${root}packages/$1/src/$2.ts`,
       },
       { find: /^@knock\/server\/(.*)$/, replacement: `${root}apps/server/src/$1.ts` },
+      { find: /^@knock\/bench\/(.*)$/, replacement: `${root}bench/src/$1.ts` },
+      { find: /^@knock\/ui\/(.*)$/, replacement: `${root}packages/ui/src/$1` },
     ],
   },
   test: {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: builds whatever is out of date (tsc -b is incremental), then serves Knock.
+// `npm start`: builds whatever is out of date (tsc -b is incremental, the browser apps when their
+// sources changed), then serves Knock.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -12,6 +13,14 @@ const build = spawnSync(process.execPath, [tsc, '-b'], { stdio: 'inherit' });
 if (build.status !== 0) {
   console.error('knock: the build failed; see the errors above.');
   process.exit(build.status ?? 1);
+}
+// The browser apps, when their sources changed since they were last built.
+const apps = spawnSync(process.execPath, ['scripts/build-apps.mjs', '--if-stale'], {
+  stdio: 'inherit',
+});
+if (apps.status !== 0) {
+  console.error('knock: building the browser apps failed; see the errors above.');
+  process.exit(apps.status ?? 1);
 }
 const { startServer } = await import('../apps/server/dist/main.js');
 try {

@@ -35,6 +35,7 @@ import { WriterClient } from './features/messages/writer-client.js';
 import { parseRelayEvent, type RelayEvent } from './features/relay/events.js';
 import { Hub } from './features/relay/hub.js';
 import { UpgradeGuard } from './features/relay/upgrade-guard.js';
+import { registerWebRoutes } from './features/web/routes.js';
 import { registerWsRoute } from './features/relay/ws-route.js';
 import { LocalBus, type Bus } from './platform/bus/bus.js';
 import { RedisBus } from './platform/bus/redis-bus.js';
@@ -240,6 +241,11 @@ export async function buildApp({
   registerKeyRoutes(fastify, keys, httpAuth);
   registerInviteRoutes(fastify, invites, httpAuth);
   registerClaimRoutes(fastify, claims);
+  await registerWebRoutes(fastify, {
+    appsDir: config.appsDir,
+    termsUrl: config.termsUrl,
+    chatTtlDays: Math.round((config.chatTtlMs / 86_400_000) * 100) / 100,
+  });
   const guard = new UpgradeGuard(
     config.limits,
     limiter({

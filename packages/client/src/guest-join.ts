@@ -169,8 +169,11 @@ async function claimWithRetries(
   const { http, inviteId } = opened;
   const solve = options.solve ?? solveClaimChallenge;
   for (let attempt = 1; ; attempt++) {
-    const { challenge } = await http.requestChallenge(inviteId);
-    const proof = await solve(challenge, solveOptions(options));
+    const { challenge, maxAttempts } = await http.requestChallenge(inviteId);
+    const proof = await solve(challenge, {
+      ...solveOptions(options),
+      ...(maxAttempts !== undefined && { maxAttempts }),
+    });
     try {
       return await http.claimInvite(inviteId, { proof, hello });
     } catch (error) {

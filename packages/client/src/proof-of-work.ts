@@ -25,7 +25,9 @@ const SOLVE_TIMEOUT_MS = 60_000;
 export interface SolveOptions {
   signal?: AbortSignalLike;
   /** Called after each key derived, with how many so far: a page turns it into progress. */
-  onAttempt?: (attempts: number) => void;
+  onAttempt?: (attempts: number, maxAttempts: number | undefined) => void;
+  /** The most keys this challenge takes, when the server said (`ChallengeResponse`). */
+  maxAttempts?: number;
 }
 
 /** Solves a claim challenge: on this thread by default, in a Worker in browsers. */
@@ -56,7 +58,7 @@ export const solveClaimChallenge: ProofSolver = async (challenge, options) => {
       deriveKey: onAttempt
         ? async (...args: Parameters<typeof deriveKey>) => {
             const key = await deriveKey(...args);
-            onAttempt(++attempts);
+            onAttempt(++attempts, options?.maxAttempts);
             return key;
           }
         : deriveKey,

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
 /**
@@ -14,6 +15,10 @@ export interface Config {
   /** Prefix of every Redis key and channel, so that deployments can share one Redis. */
   readonly redisNamespace: string;
   readonly chatTtlMs: number;
+  /** Where the built browser apps are: `<appsDir>/web/dist` and `<appsDir>/guest/dist`. */
+  readonly appsDir: string;
+  /** The terms a guest accepts before starting a chat: a path on this server or a URL. */
+  readonly termsUrl: string;
   readonly sweepIntervalMs: number;
   readonly logLevel: string;
   /** Trust X-Forwarded-For from a reverse proxy (only behind one you run). */
@@ -119,6 +124,12 @@ function namespace(raw: string | undefined): string {
   return raw;
 }
 
+function parseTermsUrl(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return '/terms';
+  if (/^\/(?!\/)[^\s"<>]*$/.test(raw)) return raw;
+  return parseUrl(raw, 'KNOCK_TERMS_URL').href;
+}
+
 function parseUrl(raw: string, name: string): URL {
   try {
     const url = new URL(raw);
@@ -143,6 +154,8 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: env['KNOCK_REDIS_URL'] || undefined,
     redisNamespace: namespace(env['KNOCK_REDIS_NAMESPACE']),
     chatTtlMs: Math.round(positive(env, 'KNOCK_CHAT_TTL_DAYS', 10) * 86_400_000),
+    appsDir: resolve(env['KNOCK_APPS_DIR'] || fileURLToPath(new URL('../../../', import.meta.url))),
+    termsUrl: parseTermsUrl(env['KNOCK_TERMS_URL']),
     sweepIntervalMs: integer(env, 'KNOCK_SWEEP_INTERVAL_MS', 60_000, 100, 86_400_000),
     logLevel: env['KNOCK_LOG_LEVEL'] ?? 'info',
     trustProxy: env['KNOCK_TRUST_PROXY'] === '1',
