@@ -92,6 +92,10 @@ describe('guest links through the SDK', () => {
     });
     expect(many.invite).toMatchObject({ kind: 'reusable', maxUses: 5, expiresAt: inAWeek });
     expect((await ana.invites.list()).map((i) => i.id)).toEqual([many.invite.id, one.invite.id]);
+    // The device can give each link again, to copy it or show its QR code.
+    expect(await ana.invites.urlOf(one.invite.id)).toBe(one.url);
+    expect(await ana.invites.urlOf(many.invite.id)).toBe(many.url);
+    expect(await ana.invites.urlOf('AAAAAAAAAAAAAAAAAAAAAA')).toBeUndefined();
 
     await ana.invites.revoke(one.invite.id);
     expect(await keys.loadInvite(one.invite.id)).toBeDefined();

@@ -1,6 +1,10 @@
 import type { CryptoBackend } from '@knock/crypto/backend';
 import { encodeBase64url } from '@knock/crypto/base64url';
-import { createGuestLink, guestLinkUrl } from '@knock/crypto/guest-link';
+import {
+  createGuestLink,
+  guestLinkUrl,
+  hostFingerprint as fingerprintOf,
+} from '@knock/crypto/guest-link';
 import { createInvite, inviteBundleToJSON } from '@knock/crypto/invite-bundle';
 import type { InviteSummary } from '@knock/protocol/invites';
 import { normaliseDisplayName } from '@knock/protocol/names';
@@ -78,6 +82,20 @@ export class HostInvites {
       bundle: inviteBundleToJSON(bundle),
     });
     return { url: guestLinkUrl(this.#origin, link), invite };
+  }
+
+  /**
+   * The link of an invite this device made, to copy or show again; undefined when this device
+   * no longer holds its secret (a one-time link is forgotten once used).
+   */
+  async urlOf(inviteId: string): Promise<string | undefined> {
+    const [record, device] = await Promise.all([
+      this.#keys.loadInvite(inviteId),
+      this.#keys.loadDevice(),
+    ]);
+    if (!record || !device) return undefined;
+    const hostFingerprint = await fingerprintOf(this.#crypto, device.identity.signingKey.publicKey);
+    return guestLinkUrl(this.#origin, { secret: record.secret, hostFingerprint });
   }
 
   list(): Promise<InviteSummary[]> {
