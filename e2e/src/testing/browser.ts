@@ -31,7 +31,10 @@ export async function newPage(
  */
 export interface Traffic {
   readonly sent: string[];
-  /** Console errors and CSP violations the page reported. */
+  /**
+   * Script errors, CSP violations and other console errors. HTTP error answers are left out: an
+   * app asking whether it is signed in meets a 401 on purpose.
+   */
   readonly problems: string[];
 }
 
@@ -48,7 +51,10 @@ export function recordTraffic(page: Page): Traffic {
     socket.on('framesent', ({ payload }) => traffic.sent.push(String(payload)));
   });
   page.on('console', (message) => {
-    if (message.type() === 'error') traffic.problems.push(message.text());
+    const text = message.text();
+    if (message.type() === 'error' && !text.startsWith('Failed to load resource')) {
+      traffic.problems.push(text);
+    }
   });
   page.on('pageerror', (error) => traffic.problems.push(error.message));
   return traffic;

@@ -10,10 +10,17 @@ export interface ConversationViewProps {
   model: ConversationModel;
   peerName: string;
   connection: ReadonlySignal<ConnectionState>;
+  /** No sending, e.g. while the peer's new key waits for the user's check. */
+  disabled?: boolean;
 }
 
 /** The messages, the peer's typing, the connection's state and the composer. */
-export function ConversationView({ model, peerName, connection }: ConversationViewProps) {
+export function ConversationView({
+  model,
+  peerName,
+  connection,
+  disabled = false,
+}: ConversationViewProps) {
   const t = useTranslator();
   const count = model.messages.value.length;
   useEffect(() => {
@@ -42,7 +49,7 @@ export function ConversationView({ model, peerName, connection }: ConversationVi
       <Composer
         onSend={(text) => model.send(text)}
         onTyping={() => model.typed()}
-        disabled={model.closed.value !== undefined}
+        disabled={disabled || model.closed.value !== undefined}
       />
     </div>
   );
