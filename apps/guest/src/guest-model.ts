@@ -157,13 +157,17 @@ export class GuestModel {
     const screen = this.screen.value;
     if (screen.kind !== 'unavailable' || screen.knocked || this.#fragment === undefined) return;
     this.screen.value = { kind: 'unavailable', knocked: true };
-    await knockOnGoneLink({
-      link: this.#link,
-      serverUrl: this.#platform.origin,
-      crypto: this.#platform.crypto,
-      solve: this.#platform.solve,
-      ...(this.#platform.fetch && { fetch: this.#platform.fetch }),
-    });
+    try {
+      await knockOnGoneLink({
+        link: this.#link,
+        serverUrl: this.#platform.origin,
+        crypto: this.#platform.crypto,
+        solve: this.#platform.solve,
+        ...(this.#platform.fetch && { fetch: this.#platform.fetch }),
+      });
+    } catch {
+      // A malformed link names no invite: there is nobody to tell, and the screen says no more.
+    }
   }
 
   /** Tries again after the server could not be reached. */

@@ -57,7 +57,11 @@ export class GuestSession {
           this.#platform.saved.put({ ...this.saved, expiresAt: chat.expiresAt });
       }),
       this.client.on('state', ({ state }) => {
-        if (state === 'offline' || state === 'unauthorized') void this.#probe();
+        // The server refused the token (4401): it serves one chat, so that chat is over.
+        // Frames that came before the close (a `chat_closed` saying why) are handled first.
+        if (state === 'unauthorized' && !this.#leaving) {
+          void this.client.idle().then(() => this.#end(this.#overHow()));
+        } else if (state === 'offline') void this.#probe();
       }),
     );
   }
@@ -114,11 +118,16 @@ export class GuestSession {
       this.#platform.saved.put({ ...this.saved, expiresAt: chat.expiresAt });
     } catch (error) {
       if (error instanceof KnockError && ['unauthorized', 'chat_not_found'].includes(error.code)) {
-        await this.#end(this.saved.expiresAt <= this.#platform.now() ? 'expired' : 'ended');
+        await this.#end(this.#overHow());
       }
     } finally {
       this.#probing = false;
     }
+  }
+
+  /** How a chat the server no longer has ended, as far as this side can tell. */
+  #overHow(): GuestEnding {
+    return this.saved.expiresAt <= this.#platform.now() ? 'expired' : 'ended';
   }
 
   async #end(how: GuestEnding): Promise<void> {

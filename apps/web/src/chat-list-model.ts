@@ -30,6 +30,8 @@ export class ChatListModel {
 
   readonly #client: KnockClient;
   readonly #offs: (() => void)[] = [];
+  /** Chats closed here: a summary that was on its way when it closed must not bring it back. */
+  readonly #gone = new Set<string>();
 
   constructor(client: KnockClient) {
     this.#client = client;
@@ -49,13 +51,14 @@ export class ChatListModel {
       client.on('chatClosed', ({ chatId, reason }) => {
         const chat = this.get(chatId);
         if (chat) this.lastClosed.value = { name: this.nameOf(chat), reason };
-        this.chats.value = this.chats.value.filter((c) => c.id !== chatId);
+        this.forget(chatId);
       }),
     );
   }
 
   async load(): Promise<void> {
-    this.chats.value = await this.#client.listChats();
+    const chats = await this.#client.listChats();
+    this.chats.value = chats.filter((c) => !this.#gone.has(c.id));
     this.loaded.value = true;
   }
 
@@ -76,6 +79,7 @@ export class ChatListModel {
 
   /** Drops a chat this user ended or blocked. */
   forget(chatId: string): void {
+    this.#gone.add(chatId);
     this.chats.value = this.chats.value.filter((c) => c.id !== chatId);
   }
 
@@ -95,6 +99,7 @@ export class ChatListModel {
   }
 
   #upsert(chat: ChatSummary): void {
+    if (this.#gone.has(chat.id)) return;
     const others = this.chats.value.filter((c) => c.id !== chat.id);
     const unread = this.open === chat.id ? 0 : chat.unreadCount;
     this.chats.value = [...others, { ...chat, unreadCount: unread }];

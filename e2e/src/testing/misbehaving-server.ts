@@ -5,17 +5,30 @@ import type { AddressInfo } from 'node:net';
 export type Rewrite = (path: string, body: unknown) => unknown | Promise<unknown>;
 
 export interface Misbehaviour {
-  /** Applied to request bodies on their way to the real server. */
+  /** Applied to JSON request bodies on their way to the real server. */
   request?: Rewrite;
-  /** Applied to response bodies on their way back. */
+  /** Applied to JSON response bodies on their way back. */
   response?: Rewrite;
 }
 
+/** Headers that belong to one hop, or that fetch sets itself (it also decompresses answers). */
+const HOP_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'content-encoding',
+  'accept-encoding',
+]);
+
 /**
- * A server that misbehaves (T3, T4): it answers every HTTP request of the API by asking the real
- * server and can rewrite what goes either way, as a compromised server could. Clients talk to
- * it as they would to Knock; it records every request so that tests can show what never
- * happened (no claim after a swapped bundle). WebSockets are not relayed.
+ * A server that misbehaves (T3, T4): it answers every HTTP request — the API, and the pages and
+ * assets a browser loads — by asking the real server, and can rewrite the JSON that goes either
+ * way, as a compromised server could. Clients talk to it as they would to Knock; it records every
+ * request so that tests can show what never happened (no claim after a swapped bundle).
+ * WebSockets are not relayed.
  */
 export class MisbehavingServer {
   readonly requests: { method: string; path: string }[] = [];
@@ -50,7 +63,13 @@ export class MisbehavingServer {
     return `http://127.0.0.1:${address.port}`;
   }
 
+  /** The API requests among everything relayed (a page's requests include its assets). */
+  get apiRequests(): { method: string; path: string }[] {
+    return this.requests.filter((r) => r.path.startsWith('/api/'));
+  }
+
   async close(): Promise<void> {
+    this.#server?.closeAllConnections();
     await new Promise<void>((resolve) => this.#server?.close(() => resolve()));
   }
 
@@ -58,40 +77,47 @@ export class MisbehavingServer {
     const path = request.url ?? '/';
     const method = request.method ?? 'GET';
     this.requests.push({ method, path });
-    let body = await readBody(request);
-    if (body && this.misbehaviour.request)
-      body = await rewrite(this.misbehaviour.request, path, body);
     const headers: Record<string, string> = {};
-    for (const name of ['content-type', 'authorization', 'accept']) {
-      const value = request.headers[name];
-      if (typeof value === 'string') headers[name] = value;
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (typeof value === 'string' && !HOP_HEADERS.has(name)) headers[name] = value;
+    }
+    let body: Buffer | string = await readBody(request);
+    if (body.length > 0 && this.misbehaviour.request && isJson(headers['content-type'])) {
+      body = await rewrite(this.misbehaviour.request, path, body.toString('utf8'));
     }
     const answer = await fetch(this.upstream + path, {
       method,
       headers,
-      ...(body ? { body } : {}),
+      ...(body.length > 0 ? { body } : {}),
     });
-    let text = await answer.text();
-    if (text && this.misbehaviour.response) {
-      text = await rewrite(this.misbehaviour.response, path, text);
-    }
-    return {
-      status: answer.status,
-      headers: { 'content-type': answer.headers.get('content-type') ?? 'application/json' },
-      body: text,
-    };
+    const answerHeaders: Record<string, string> = {};
+    answer.headers.forEach((value, name) => {
+      if (!HOP_HEADERS.has(name)) answerHeaders[name] = value;
+    });
+    let answerBody: Buffer | string = Buffer.from(await answer.arrayBuffer());
+    if (
+      answerBody.length > 0 &&
+      this.misbehaviour.response &&
+      isJson(answerHeaders['content-type'])
+    )
+      answerBody = await rewrite(this.misbehaviour.response, path, answerBody.toString('utf8'));
+    return { status: answer.status, headers: answerHeaders, body: answerBody };
   }
+}
+
+function isJson(type: string | undefined): boolean {
+  return type?.startsWith('application/json') ?? false;
 }
 
 async function rewrite(change: Rewrite, path: string, text: string): Promise<string> {
   return JSON.stringify(await change(path, JSON.parse(text) as unknown));
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }

@@ -37,7 +37,8 @@ export function GuestChat({ session }: { session: GuestSession }) {
         </div>
       </header>
       <p class="banner">
-        {t.t('guestBanner', { when: t.relative(expiresAt - Date.now()) })}{' '}
+        {t.t('guestBanner', { when: t.relative(expiresAt - Date.now()) })}
+        {' · '}
         <span dir="auto">{t.t('guestBannerName', { name: session.saved.name })}</span>
       </p>
       <ConversationView

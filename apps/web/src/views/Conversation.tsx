@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { ConversationView } from '@knock/ui/ConversationView';
 import type { Router } from '../router.js';
 import type { UserSession } from '../user-session.js';
@@ -15,6 +15,11 @@ export function Conversation(props: { session: UserSession; router: Router; chat
   const chat = session.chats.get(chatId);
   const model = chat && session.conversation(chatId);
   const peerId = chat?.peer.id;
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    // Focus lands on the chat opened (on a phone the list that had it is gone).
+    heading.current?.focus();
+  }, [chatId, chat === undefined]);
   useEffect(() => {
     session.chats.opened(chatId);
     if (peerId !== undefined) void session.identityAccepted(peerId);
@@ -34,7 +39,7 @@ export function Conversation(props: { session: UserSession; router: Router; chat
     <section class="pane-main conversation-pane" aria-labelledby="conversation-title">
       <header class="chat-header">
         <div>
-          <h1 id="conversation-title">
+          <h1 id="conversation-title" ref={heading} tabIndex={-1}>
             <PeerName client={session.client} chat={chat} />
           </h1>
           <p class="banner">{t.t('expiresIn', { when: t.relative(expiresAt - Date.now()) })}</p>

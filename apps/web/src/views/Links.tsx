@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ConfirmDialog } from '@knock/ui/ConfirmDialog';
 import type { UserSession } from '../user-session.js';
 import { useWebStrings } from '../use-web-strings.js';
@@ -17,6 +17,13 @@ export function Links({ session }: { session: UserSession }) {
     document.title = t.t('links');
   }, [links]);
   const created = links.created.value;
+  const readyHeading = useRef<HTMLHeadingElement>(null);
+  const shownCreated = useRef(created);
+  useEffect(() => {
+    // A link just made takes focus, so that it is announced and the keyboard carries on from it.
+    if (created && created !== shownCreated.current) readyHeading.current?.focus();
+    shownCreated.current = created;
+  }, [created]);
   const invites = links.invites.value;
   const anyOpen = invites.some((i) => i.state === 'open');
   return (
@@ -39,7 +46,9 @@ export function Links({ session }: { session: UserSession }) {
       <CreateLink links={links} defaultName={session.user.displayName} />
       {created && (
         <section class="card" aria-labelledby="created-heading">
-          <h2 id="created-heading">{t.t('linkReady')}</h2>
+          <h2 id="created-heading" ref={readyHeading} tabIndex={-1}>
+            {t.t('linkReady')}
+          </h2>
           <p>{t.t('linkReadyHelp')}</p>
           <LinkShare url={created.url} name="created" />
         </section>

@@ -10,7 +10,14 @@ describe('HTTP surface', () => {
   afterAll(() => server.close());
 
   it('sends the security headers on every route, errors included (T35)', async () => {
-    for (const path of ['/healthz', '/readyz', '/metrics', '/api/chats', '/no/such/route']) {
+    for (const path of [
+      '/healthz',
+      '/readyz',
+      '/metrics',
+      '/api/chats',
+      '/no/such/route',
+      '/api/no/such/route',
+    ]) {
       const response = await fetch(`${server.url}${path}`);
       const csp = response.headers.get('content-security-policy') ?? '';
       expect(csp, path).toContain("default-src 'self'");
@@ -23,7 +30,7 @@ describe('HTTP surface', () => {
   });
 
   it('answers errors from the catalogue without stack traces', async () => {
-    const missing = await api(server.url, 'GET', '/no/such/route');
+    const missing = await api(server.url, 'GET', '/api/no/such/route');
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({
       code: 'not_found',

@@ -97,10 +97,12 @@ export class Hub {
         return;
       case 'chat_closed':
         for (const c of this.connectionsOf(event.memberIds)) {
-          if (!c.hasChat(event.chatId)) continue;
-          c.removeChat(event.chatId);
-          c.send({ type: 'chat_closed', chatId: event.chatId, reason: event.reason });
-          // A guest has this one chat: with it gone, so is the reason to stay connected.
+          if (c.hasChat(event.chatId)) {
+            c.removeChat(event.chatId);
+            c.send({ type: 'chat_closed', chatId: event.chatId, reason: event.reason });
+          }
+          // A guest has this one chat: with it gone, so is the reason to stay connected. Also
+          // for a guest whose connection is still loading its chats when the chat closes.
           if (c.session.guest) c.close('unauthorized');
         }
         return;

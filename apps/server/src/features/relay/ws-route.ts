@@ -73,6 +73,11 @@ export function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): void {
       });
 
       const ready = deps.chats.memberships(principal.userId).then((memberships) => {
+        // A guest's one chat closed while this connection was being set up: nothing to serve.
+        if (principal.kind === 'guest' && memberships.length === 0) {
+          connection.close('unauthorized');
+          return;
+        }
         connection.send({
           type: 'ready',
           userId: principal.userId,

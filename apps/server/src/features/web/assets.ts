@@ -75,6 +75,27 @@ async function listFiles(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
+/** An encoding the server compresses with; `undefined` sends the file as it is. */
+export type Encoding = 'br' | 'gzip';
+
+/**
+ * The encoding to answer with, from an `Accept-Encoding` header: the one with the highest
+ * weight, brotli on a tie; `q=0` refuses one, and `*` stands for any not named.
+ */
+export function pickEncoding(header: string | undefined): Encoding | undefined {
+  const weights = new Map<string, number>();
+  for (const part of (header ?? '').toLowerCase().split(',')) {
+    const [name = '', ...params] = part.split(';').map((p) => p.trim());
+    if (name === '') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    weights.set(name, q === undefined ? 1 : Number(q.slice(2)));
+  }
+  const weight = (name: Encoding) => weights.get(name) ?? weights.get('*') ?? 0;
+  const best = weight('br') >= weight('gzip') ? 'br' : 'gzip';
+  // NaN (a malformed weight) is not above 0 either.
+  return weight(best) > 0 ? best : undefined;
+}
+
 /** Escapes text for an HTML attribute value. */
 export function escapeAttribute(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
