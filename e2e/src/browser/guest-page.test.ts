@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { KnockClient } from '@knock/client/knock-client';
 import { nextEvent as next } from '@knock/client/testing/events';
 import { CHEAP_PROOF_ENV } from '@knock/server/testing/claims';
@@ -80,6 +81,14 @@ describe('the guest page', () => {
     await page.getByRole('heading', { name: 'Ana’s Bakery' }).waitFor();
     await log.getByText('Is the shop open on Sunday?').waitFor();
     await log.getByText('Yes, 9 to 12.').waitFor();
+
+    // "Save transcript" makes a text file on the device with both sides of the chat.
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Save transcript' }).click();
+    const transcript = await readFile((await (await downloading).path()) ?? '', 'utf8');
+    expect(transcript).toContain('Chat with Ana’s Bakery');
+    expect(transcript).toMatch(/Sam Doe \(You\):\nIs the shop open on Sunday\?/);
+    expect(transcript).toMatch(/Ana’s Bakery:\nYes, 9 to 12\./);
 
     // End chat asks first, then deletes it everywhere.
     const closed = next(ana, 'chatClosed');
