@@ -41,5 +41,6 @@ export function browserPlatform(): GuestPlatform {
       ]);
     },
     now: () => Date.now(),
+    onOnline: (listener) => addEventListener('online', listener, { once: true }),
   };
 }

@@ -81,7 +81,20 @@ class Browser {
         return Promise.resolve();
       },
       now: () => server.now(),
+      // The network as the page sees it: down when the test says so.
+      fetch: (url, init) =>
+        this.offline ? Promise.reject(new TypeError('Failed to fetch')) : fetch(url, init),
+      onOnline: (listener) => void this.#online.push(listener),
     };
+  }
+
+  /** The browser's network is down until `backOnline`. */
+  offline = false;
+  readonly #online: (() => void)[] = [];
+
+  backOnline(): void {
+    this.offline = false;
+    for (const listener of this.#online.splice(0)) listener();
   }
 
   /** Opens the guest page: with a link's fragment, or none (a reload, or the page bookmarked). */
@@ -266,6 +279,18 @@ describe('the guest page’s model', () => {
     expect([browser.saved(), browser.chats.size]).toEqual([[], 0]);
     // The honest server still offers the link.
     expect((await new Browser().open(fragment)).screen.value.kind).toBe('welcome');
+  });
+
+  it('opens the link by itself once the network is back', async () => {
+    const ana = await host();
+    const { fragment } = await link(ana);
+    const browser = new Browser();
+    browser.offline = true;
+    const model = await browser.open(fragment);
+    expect(model.screen.value).toEqual({ kind: 'offline' });
+    browser.backOnline();
+    const welcome = await reach(model, 'welcome');
+    expect(welcome.link.hostName).toBe('Ana’s Bakery');
   });
 
   it('shows a block as a plain end and forgets the chat (T30)', async () => {

@@ -34,6 +34,10 @@ export type GuestScreen =
   | { kind: 'choose'; chats: SavedGuest[] }
   | { kind: 'closed'; how: GuestEnding; session?: GuestSession };
 
+/** Opening a link while offline is tried again after 2 s, then 4, 8… up to a minute. */
+const OFFLINE_RETRY_FIRST_MS = 2_000;
+const OFFLINE_RETRY_MAX_MS = 60_000;
+
 /** About how many keys a proof takes at most; the server says exactly in each challenge. */
 const DEFAULT_MAX_ATTEMPTS = 1501;
 
@@ -47,6 +51,8 @@ export class GuestModel {
   readonly #platform: GuestPlatform;
   /** The fragment of the link this page was opened with, if any (already gone from the URL). */
   readonly #fragment: string | undefined;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #offlineTries = 0;
 
   constructor(platform: GuestPlatform, fragment: string | undefined) {
     this.#platform = platform;
@@ -81,6 +87,7 @@ export class GuestModel {
       this.screen.value = { kind: 'welcome', link: opened };
     } catch (error) {
       this.screen.value = openFailure(error);
+      if (this.screen.value.kind === 'offline') this.#retryLater();
     }
   }
 
@@ -172,8 +179,24 @@ export class GuestModel {
 
   /** Tries again after the server could not be reached. */
   retry(): Promise<void> {
+    clearTimeout(this.#retryTimer);
     this.screen.value = { kind: 'loading' };
     return this.start();
+  }
+
+  /**
+   * Offline when opening the link: try again by itself, sooner when the browser says it is back
+   * online, at growing intervals otherwise (the offline screen also has "Try again").
+   */
+  #retryLater(): void {
+    const delay = Math.min(
+      OFFLINE_RETRY_MAX_MS,
+      OFFLINE_RETRY_FIRST_MS * 2 ** this.#offlineTries++,
+    );
+    this.#retryTimer = setTimeout(() => void this.retry(), delay);
+    this.#platform.onOnline?.(() => {
+      if (this.screen.value.kind === 'offline') void this.retry();
+    });
   }
 }
 

@@ -31,4 +31,6 @@ export interface GuestPlatform {
   deleteStorage(localId: string): Promise<void>;
   fetch?: FetchLike;
   now(): number;
+  /** Calls `listener` once when the browser says the network is back. */
+  onOnline?(listener: () => void): void;
 }
