@@ -5,6 +5,7 @@ import { KnockClient } from '@knock/client/knock-client';
 import type { ChatSummary } from '@knock/protocol/http';
 import { connectionState } from '@knock/ui/connection-state';
 import { ConversationModel } from '@knock/ui/conversation-model';
+import { HistoryRecorder } from '@knock/ui/history-recorder';
 import type { ChatStorage, GuestPlatform } from './guest-platform.js';
 import type { SavedGuest } from './saved-guests.js';
 
@@ -25,6 +26,7 @@ export class GuestSession {
 
   readonly #platform: GuestPlatform;
   readonly #storage: ChatStorage;
+  readonly #recorder: HistoryRecorder;
   readonly #offs: (() => void)[] = [];
   #probing = false;
   #leaving = false;
@@ -43,7 +45,8 @@ export class GuestSession {
       e2ee: { crypto: platform.crypto, keys: storage.keys, extractable: storage.extractable },
       ...(platform.fetch && { fetch: platform.fetch }),
     });
-    this.conversation = new ConversationModel(this.client, storage.history, placeholder(saved));
+    this.#recorder = new HistoryRecorder(this.client, storage.history);
+    this.conversation = new ConversationModel(this.client, this.#recorder, placeholder(saved));
     const [connection, off] = connectionState(this.client);
     this.connection = connection;
     this.#offs.push(
@@ -104,6 +107,7 @@ export class GuestSession {
   async close(): Promise<void> {
     for (const off of this.#offs.splice(0)) off();
     this.conversation.dispose();
+    this.#recorder.dispose();
     await this.client.close().catch(() => undefined);
     await this.#storage.history.close();
     await this.#storage.keys.close();

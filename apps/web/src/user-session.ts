@@ -4,6 +4,7 @@ import { KnockClient } from '@knock/client/knock-client';
 import type { PublicUser } from '@knock/protocol/http';
 import { connectionState } from '@knock/ui/connection-state';
 import { ConversationModel } from '@knock/ui/conversation-model';
+import { HistoryRecorder } from '@knock/ui/history-recorder';
 import { ChatListModel } from './chat-list-model.js';
 import { LinksModel } from './links-model.js';
 import type { AccountStorage, WebPlatform } from './web-platform.js';
@@ -22,6 +23,8 @@ export class UserSession {
   readonly stopped = signal<ReadonlySet<string>>(new Set());
 
   readonly #storage: AccountStorage;
+  /** Stores every chat's messages as they come, open on screen or not. */
+  readonly #recorder: HistoryRecorder;
   readonly #conversations = new Map<string, ConversationModel>();
   readonly #offs: (() => void)[] = [];
 
@@ -36,6 +39,7 @@ export class UserSession {
       e2ee: { crypto: platform.crypto, keys: storage.keys, extractable: storage.extractable },
       ...(platform.fetch && { fetch: platform.fetch }),
     });
+    this.#recorder = new HistoryRecorder(this.client, storage.history);
     this.chats = new ChatListModel(this.client);
     this.links = new LinksModel(this.client);
     const [connection, off] = connectionState(this.client);
@@ -66,7 +70,7 @@ export class UserSession {
     if (model) return model;
     const chat = this.chats.get(chatId);
     if (!chat) return undefined;
-    model = new ConversationModel(this.client, this.#storage.history, chat);
+    model = new ConversationModel(this.client, this.#recorder, chat);
     this.#conversations.set(chatId, model);
     void model.load();
     return model;
@@ -97,6 +101,7 @@ export class UserSession {
   async close(): Promise<void> {
     for (const off of this.#offs.splice(0)) off();
     for (const model of this.#conversations.values()) model.dispose();
+    this.#recorder.dispose();
     this.chats.dispose();
     this.links.dispose();
     await this.client.close().catch(() => undefined);

@@ -85,7 +85,7 @@ describe('cross-origin pages (T37)', () => {
 
     const attacker = await context.newPage();
     await attacker.goto(evilUrl);
-    await attacker.waitForFunction(() => document.title.startsWith('done'));
+    await attacker.waitForFunction('document.title.startsWith("done")');
     const outcome = await attacker.title();
     // A cross-origin fetch with credentials is refused by the server or unreadable to the page.
     expect(outcome).not.toMatch(/revoke-all:20\d/);

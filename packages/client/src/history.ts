@@ -20,10 +20,22 @@ export const HistoryEntry = v.object({
 });
 export type HistoryEntry = v.InferOutput<typeof HistoryEntry>;
 
+/** What the server later tells of an own message. */
+export type HistoryPatch = Partial<Pick<HistoryEntry, 'seq' | 'sentAt' | 'failed'>>;
+
 /** Where an app keeps each chat's messages: in memory, or IndexedDB in browsers. */
 export interface MessageHistory {
   /** Adds an entry, or updates the one with its clientMessageId (merging what is known). */
   put(entry: HistoryEntry): Promise<void>;
+  /**
+   * Updates what is known of a stored entry (its seq and time once the server stored it, or why
+   * it was refused) and resolves with it; undefined, and nothing stored, when there is no entry.
+   */
+  patch(
+    chatId: string,
+    clientMessageId: string,
+    patch: HistoryPatch,
+  ): Promise<HistoryEntry | undefined>;
   /** A chat's messages in order: by seq, then the ones still waiting, oldest first. */
   list(chatId: string): Promise<HistoryEntry[]>;
   deleteChat(chatId: string): Promise<void>;
@@ -59,6 +71,19 @@ export class MemoryHistory implements MessageHistory {
     if (!chat) this.#chats.set(entry.chatId, (chat = new Map()));
     chat.set(entry.clientMessageId, mergeEntry(chat.get(entry.clientMessageId), { ...entry }));
     return Promise.resolve();
+  }
+
+  patch(
+    chatId: string,
+    clientMessageId: string,
+    patch: HistoryPatch,
+  ): Promise<HistoryEntry | undefined> {
+    const chat = this.#chats.get(chatId);
+    const old = chat?.get(clientMessageId);
+    if (!chat || !old) return Promise.resolve(undefined);
+    const next = mergeEntry(old, { ...old, ...patch });
+    chat.set(clientMessageId, next);
+    return Promise.resolve({ ...next });
   }
 
   list(chatId: string): Promise<HistoryEntry[]> {

@@ -1,6 +1,12 @@
 // Browser-only: the messages a browser app shows, kept in IndexedDB across reloads.
 import * as v from 'valibot';
-import { compareEntries, HistoryEntry, mergeEntry, type MessageHistory } from './history.js';
+import {
+  compareEntries,
+  HistoryEntry,
+  mergeEntry,
+  type HistoryPatch,
+  type MessageHistory,
+} from './history.js';
 import { deleteDatabase, OpenDatabase, openDatabase } from './idb.browser.js';
 
 const VERSION = 1;
@@ -41,6 +47,26 @@ export class IndexedDbHistory implements MessageHistory {
       };
       return old;
     });
+  }
+
+  async patch(
+    chatId: string,
+    clientMessageId: string,
+    patch: HistoryPatch,
+  ): Promise<HistoryEntry | undefined> {
+    let result: HistoryEntry | undefined;
+    await this.#db.write([MESSAGES], (tx) => {
+      const store = tx.objectStore(MESSAGES);
+      const old = store.get([chatId, clientMessageId]);
+      old.onsuccess = () => {
+        const parsed = v.safeParse(HistoryEntry, old.result);
+        if (!parsed.success) return;
+        result = mergeEntry(parsed.output, { ...parsed.output, ...patch });
+        store.put(result);
+      };
+      return old;
+    });
+    return result;
   }
 
   async list(chatId: string): Promise<HistoryEntry[]> {

@@ -1,9 +1,10 @@
 import { batch, signal } from '@preact/signals';
 import { compareEntries, mergeEntry } from '@knock/client/history';
-import type { HistoryEntry, MessageHistory } from '@knock/client/history';
+import type { HistoryEntry } from '@knock/client/history';
 import type { KnockClient } from '@knock/client/knock-client';
 import type { ChatClosedReason } from '@knock/protocol/frames';
 import type { ChatSummary } from '@knock/protocol/http';
+import type { HistoryRecorder } from './history-recorder.js';
 
 /** What a bubble's ticks say about an own message. */
 export type DeliveryStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -42,37 +43,23 @@ export class ConversationModel {
   readonly closed = signal<ChatClosedReason | undefined>(undefined);
 
   readonly #client: ConversationClient;
-  readonly #history: MessageHistory;
+  readonly #recorder: HistoryRecorder;
   readonly #offs: (() => void)[] = [];
-  /** Acks that came before `sendText` told us their message's id. */
-  readonly #early = new Map<string, { seq: number; sentAt: number }>();
   #typingSentAt = 0;
   #typingIdle: ReturnType<typeof setTimeout> | undefined;
   #peerTypingTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(client: ConversationClient, history: MessageHistory, chat: ChatSummary) {
+  constructor(client: ConversationClient, recorder: HistoryRecorder, chat: ChatSummary) {
     this.chatId = chat.id;
     this.#client = client;
-    this.#history = history;
+    this.#recorder = recorder;
     this.#summary(chat);
     const mine = (event: { chatId: string }) => event.chatId === this.chatId;
     this.#offs.push(
-      client.on('message', async (event) => {
-        if (!mine(event)) return;
-        const { chatId, clientMessageId, seq, own, text, sentAt } = event;
-        if (!own) this.#setPeerTyping(false);
-        await this.#put({ chatId, clientMessageId, seq, own, text, sentAt });
-      }),
-      client.on('sent', async ({ chatId, clientMessageId, seq, sentAt }) => {
-        if (chatId !== this.chatId) return;
-        const known = this.messages.value.find((m) => m.clientMessageId === clientMessageId);
-        if (!known) this.#early.set(clientMessageId, { seq, sentAt });
-        else await this.#put({ ...known, seq, sentAt });
-      }),
-      client.on('sendFailed', async ({ chatId, clientMessageId, code }) => {
-        if (chatId !== this.chatId) return;
-        const known = this.messages.value.find((m) => m.clientMessageId === clientMessageId);
-        if (known) await this.#put({ ...known, failed: code });
+      // The recorder stores every message; this conversation shows those of its chat.
+      recorder.subscribe(this.chatId, (entry) => {
+        if (!entry.own) this.#setPeerTyping(false);
+        this.#show(entry);
       }),
       client.on('receipt', (event) => {
         if (!mine(event)) return;
@@ -88,17 +75,15 @@ export class ConversationModel {
       client.on('undecryptable', (event) => {
         if (mine(event)) this.undecryptable.value++;
       }),
-      client.on('chatClosed', async (event) => {
-        if (!mine(event)) return;
-        this.closed.value = event.reason;
-        await this.#history.deleteChat(this.chatId);
+      client.on('chatClosed', (event) => {
+        if (mine(event)) this.closed.value = event.reason;
       }),
     );
   }
 
   /** Reads the chat's history from the device. */
   async load(): Promise<void> {
-    const stored = await this.#history.list(this.chatId);
+    const stored = await this.#recorder.history.list(this.chatId);
     const live = new Map(this.messages.value.map((m) => [m.clientMessageId, m]));
     for (const entry of stored)
       if (!live.has(entry.clientMessageId)) live.set(entry.clientMessageId, entry);
@@ -110,17 +95,7 @@ export class ConversationModel {
     const trimmed = text.trim();
     if (trimmed === '') return;
     this.#stopTyping();
-    const clientMessageId = await this.#client.sendText(this.chatId, trimmed);
-    const early = this.#early.get(clientMessageId);
-    this.#early.delete(clientMessageId);
-    await this.#put({
-      chatId: this.chatId,
-      clientMessageId,
-      own: true,
-      text: trimmed,
-      sentAt: early?.sentAt ?? Date.now(),
-      ...(early && { seq: early.seq }),
-    });
+    await this.#recorder.sendText(this.chatId, trimmed);
   }
 
   /** The user typed in the composer: tells the peer, at most every few seconds. */
@@ -171,11 +146,11 @@ export class ConversationModel {
     });
   }
 
-  async #put(entry: HistoryEntry): Promise<void> {
+  /** Shows a stored or updated entry (the recorder merged it with what was stored). */
+  #show(entry: HistoryEntry): void {
     if (this.closed.value !== undefined) return;
-    await this.#history.put(entry);
-    const others = this.messages.value.filter((m) => m.clientMessageId !== entry.clientMessageId);
     const old = this.messages.value.find((m) => m.clientMessageId === entry.clientMessageId);
+    const others = this.messages.value.filter((m) => m !== old);
     this.messages.value = [...others, mergeEntry(old, entry)].sort(compareEntries);
   }
 }

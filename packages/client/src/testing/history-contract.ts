@@ -41,6 +41,21 @@ export function historyContract(open: () => Promise<MessageHistory>): void {
     await history.close();
   });
 
+  it('patches a stored entry with what the server said, and nothing else', async () => {
+    const history = await open();
+    await history.put(entry(6, { seq: undefined, own: true, sentAt: 1 }));
+    expect(await history.patch(chatA, 'message-6', { seq: 9, sentAt: 2000 })).toMatchObject({
+      seq: 9,
+      sentAt: 2000,
+      text: 'text 6',
+    });
+    expect(await history.patch(chatA, 'message-404', { seq: 1 })).toBeUndefined();
+    expect(await history.patch(chatB, 'message-6', { seq: 1 })).toBeUndefined();
+    expect(await history.list(chatA)).toMatchObject([{ clientMessageId: 'message-6', seq: 9 }]);
+    expect(await history.list(chatB)).toEqual([]);
+    await history.close();
+  });
+
   it('keeps a refused message marked failed', async () => {
     const history = await open();
     await history.put(entry(4, { seq: undefined, own: true }));
