@@ -42,10 +42,13 @@ function evilPage(target: string): string {
   });
   await attempt('sign-out', '${target}/api/session', { method: 'DELETE', mode: 'no-cors' });
   await attempt('get-invites', '${target}/api/invites', { mode: 'no-cors' });
-  document.getElementById('f1').submit();
-  await new Promise((r) => setTimeout(r, 300));
-  document.getElementById('f2').submit();
-  await new Promise((r) => setTimeout(r, 300));
+  // Each form posts into the iframe; its load says the answer came.
+  const sink = document.querySelector('iframe');
+  for (const id of ['f1', 'f2']) {
+    const loaded = new Promise((r) => sink.addEventListener('load', r, { once: true }));
+    document.getElementById(id).submit();
+    await loaded;
+  }
   document.title = 'done ' + results.join(' ');
 })();
 </script></body></html>`;
