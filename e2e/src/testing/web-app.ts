@@ -27,12 +27,19 @@ export async function createLinkInPage(
   await page.getByLabel('Name guests see').fill(options.displayName);
   if (options.label !== undefined)
     await page.getByLabel('Label (only you see it)').fill(options.label);
+  const ready = page.locator('section', { hasText: 'Your link is ready' }).getByRole('textbox');
+  // A second link made on the same page replaces the first: wait for the new one, not the old.
+  const before = (await ready.count()) > 0 ? await ready.inputValue() : '';
   await page.getByRole('button', { name: 'Create link' }).click();
-  await page.getByRole('heading', { name: 'Your link is ready' }).waitFor();
-  return page
-    .locator('section', { hasText: 'Your link is ready' })
-    .getByRole('textbox')
-    .inputValue();
+  await page.waitForFunction((previous) => {
+    // Runs in the page (no eval: the CSP forbids it); typed by hand, this project has no DOM.
+    const page = globalThis as unknown as {
+      document: { querySelectorAll(selector: string): ArrayLike<{ value: string }> };
+    };
+    const fields = Array.from(page.document.querySelectorAll('input.link-url'));
+    return fields.some((field) => field.value.includes('/j#') && field.value !== previous);
+  }, before);
+  return ready.inputValue();
 }
 
 /** A guest takes a link in its own page: accepts, names itself, starts, and waits for the chat. */

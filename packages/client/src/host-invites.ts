@@ -62,6 +62,14 @@ export class HostInvites {
     if (displayName === undefined) {
       throw new KnockError('bad_request', 'The display name must be 1 to 64 characters.');
     }
+    // The server takes a label under the same rules as a name: say so before making any keys.
+    const label = options.label === undefined ? undefined : normaliseDisplayName(options.label);
+    if (options.label !== undefined && label === undefined) {
+      throw new KnockError(
+        'bad_request',
+        'A label must be 1 to 64 characters, with no control or direction characters.',
+      );
+    }
     const device = await this.#keys.loadDevice();
     if (!device) throw new KnockError('identity_required');
     const crypto = this.#crypto;
@@ -76,7 +84,7 @@ export class HostInvites {
     const invite = await this.#http.createInvite({
       inviteId,
       kind: reusable ? 'reusable' : 'one_time',
-      ...(options.label !== undefined && { label: options.label }),
+      ...(label !== undefined && { label }),
       ...(options.maxUses !== undefined && { maxUses: options.maxUses }),
       ...(options.expiresAt !== undefined && { expiresAt: options.expiresAt }),
       bundle: inviteBundleToJSON(bundle),

@@ -1,5 +1,6 @@
 import type { HistoryEntry } from '@knock/client/history';
 import type { DeliveryStatus } from './conversation-model.js';
+import { memo } from './memo.js';
 import { useTranslator } from './use-translator.js';
 
 const STATUS_KEY = {
@@ -26,7 +27,7 @@ export interface MessageBubbleProps {
 }
 
 /** One message, as text only (T34): names and messages are never parsed as HTML. */
-export function MessageBubble({ entry, author, status }: MessageBubbleProps) {
+function Bubble({ entry, author, status }: MessageBubbleProps) {
   const t = useTranslator();
   const failure =
     entry.failed === 'request_limit'
@@ -57,3 +58,9 @@ export function MessageBubble({ entry, author, status }: MessageBubbleProps) {
     </li>
   );
 }
+
+/** A bubble renders again only when its entry, status or author changed. */
+export const MessageBubble = memo(
+  Bubble,
+  (a, b) => a.entry === b.entry && a.status === b.status && a.author === b.author,
+);

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { CreateInviteOptions } from '@knock/client/host-invites';
+import { MAX_INVITE_LABEL_LENGTH } from '@knock/protocol/invites';
 import type { LinksModel } from '../links-model.js';
 import { useWebStrings } from '../use-web-strings.js';
 import { problemText } from './problem-text.js';
@@ -76,7 +77,7 @@ export function CreateLink({ links, defaultName }: { links: LinksModel; defaultN
         <input
           id="link-label"
           dir="auto"
-          maxLength={100}
+          maxLength={MAX_INVITE_LABEL_LENGTH}
           value={label}
           aria-describedby="link-label-hint"
           onInput={(event) => setLabel(event.currentTarget.value)}
