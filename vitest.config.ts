@@ -48,8 +48,24 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['{apps,packages,bench}/*/src/**/*.test.ts', '{bench,e2e}/src/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts'],
+          exclude: [
+            '**/node_modules/**',
+            '**/dist/**',
+            '**/*.browser.test.ts',
+            'e2e/src/browser/**',
+          ],
           pool: 'forks',
+        },
+      },
+      {
+        // The browser apps end to end: a server in this process, Chromium driven by Playwright.
+        // A page's whole journey takes longer than a unit test, more so on a loaded machine.
+        extends: true,
+        test: {
+          name: 'browser-e2e',
+          include: ['e2e/src/browser/**/*.test.ts'],
+          pool: 'forks',
+          testTimeout: 120_000,
         },
       },
       ...(chromiumAvailable

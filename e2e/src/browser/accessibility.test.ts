@@ -1,15 +1,15 @@
 import type { KnockClient } from '@knock/client/knock-client';
 import { CHEAP_PROOF_ENV } from '@knock/server/testing/claims';
 import { startTestServer, type TestServer } from '@knock/server/testing/test-server';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   accessibilityTree,
   axeViolations,
   describeViolations,
   unnamedControls,
 } from '../testing/axe.js';
-import { DESKTOP, PHONE, openChromium, recordTraffic } from '../testing/browser.js';
+import { DESKTOP, PHONE, useChromium, recordTraffic } from '../testing/browser.js';
 import { PASSWORD, e2eeDevice, signIn } from '../testing/devices.js';
 import { createLinkInPage, joinInPage, sendInPage, signUpInPage } from '../testing/web-app.js';
 
@@ -17,17 +17,11 @@ import { createLinkInPage, joinInPage, sendInPage, signUpInPage } from '../testi
 // page and the web app, at phone and desktop sizes in light and dark; names, the live message
 // log, visible focus, reduced motion, and the web app used with the keyboard alone.
 
-let browser: Browser;
+const chromium = useChromium();
 let server: TestServer;
 const clients: KnockClient[] = [];
 const contexts: BrowserContext[] = [];
 
-beforeAll(async () => {
-  browser = await openChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
 beforeEach(async () => {
   server = await startTestServer({ env: CHEAP_PROOF_ENV });
 });
@@ -46,7 +40,7 @@ async function open(
     reducedMotion?: 'reduce' | 'no-preference';
   } = {},
 ): Promise<Page> {
-  const context = await browser.newContext({
+  const context = await chromium.browser.newContext({
     viewport: options.viewport ?? DESKTOP,
     colorScheme: options.colorScheme ?? 'light',
     reducedMotion: options.reducedMotion ?? 'no-preference',

@@ -1,16 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestServer, type TestServer } from '@knock/server/testing/test-server';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DESKTOP, newPage, openChromium } from '../testing/browser.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DESKTOP, newPage, useChromium } from '../testing/browser.js';
 import { createLinkInPage, signUpInPage } from '../testing/web-app.js';
 
 // T37 in a real browser: a page on another origin of the same site (127.0.0.1, another port, so
 // the SameSite=Strict cookie is sent) tries every way a page can to change something with the
 // signed-in user's session. Nothing changes.
 
-let browser: Browser;
+const chromium = useChromium();
 let server: TestServer;
 let evil: Server;
 let evilUrl: string;
@@ -54,12 +53,6 @@ function evilPage(target: string): string {
 </script></body></html>`;
 }
 
-beforeAll(async () => {
-  browser = await openChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
 beforeEach(async () => {
   server = await startTestServer();
   evil = createServer((_request, response) => {
@@ -75,7 +68,7 @@ afterEach(async () => {
 
 describe('cross-origin pages (T37)', () => {
   it('change nothing with a signed-in user’s cookie: no revoke, no chat, no sign-out', async () => {
-    const { page, context } = await newPage(browser, { viewport: DESKTOP });
+    const { page, context } = await newPage(chromium.browser, { viewport: DESKTOP });
     await signUpInPage(page, server.url, 'ana', 'Ana Lind');
     await createLinkInPage(page, { displayName: 'Ana', label: 'website', reusable: true });
     // Mallory exists, so a forged "start chat" would have someone to start it with.

@@ -3,24 +3,17 @@ import type { KnockClient } from '@knock/client/knock-client';
 import { nextEvent as next } from '@knock/client/testing/events';
 import { CHEAP_PROOF_ENV } from '@knock/server/testing/claims';
 import { startTestServer, type TestServer } from '@knock/server/testing/test-server';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { e2eeDevice, signIn } from '../testing/devices.js';
-import { newPage, openChromium, recordTraffic } from '../testing/browser.js';
+import { newPage, useChromium, recordTraffic } from '../testing/browser.js';
 
 // The guest page in Chromium against a real server, with the host on the SDK: open a link, start
 // the chat, write both ways with ticks, reload, end. Selected by role and label, as people use it.
 
-let browser: Browser;
+const chromium = useChromium();
 let server: TestServer;
 const clients: KnockClient[] = [];
 
-beforeAll(async () => {
-  browser = await openChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
 beforeEach(async () => {
   server = await startTestServer({ env: CHEAP_PROOF_ENV });
 });
@@ -42,7 +35,7 @@ describe('the guest page', () => {
     const ana = await host();
     const { url } = await ana.invites.create({ displayName: 'Ana’s Bakery' });
     const fragment = url.slice(url.indexOf('#') + 1);
-    const { page, context } = await newPage(browser);
+    const { page, context } = await newPage(chromium.browser);
     const traffic = recordTraffic(page);
 
     await page.goto(url);

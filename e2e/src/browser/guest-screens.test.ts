@@ -3,9 +3,9 @@ import { nextEvent as next } from '@knock/client/testing/events';
 import { CHEAP_PROOF_ENV } from '@knock/server/testing/claims';
 import { freshSqlite, type TestDatabase } from '@knock/server/testing/databases';
 import { startTestServer, type TestServer } from '@knock/server/testing/test-server';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { newPage, openChromium, recordTraffic } from '../testing/browser.js';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newPage, useChromium, recordTraffic } from '../testing/browser.js';
 import { fragmentOf, isFocused, screenText, sdkHost, tabTo } from '../testing/guest-page.js';
 import { MisbehavingServer } from '../testing/misbehaving-server.js';
 import { swapHostKey } from '../testing/swapped-bundle.js';
@@ -18,17 +18,11 @@ import { joinInPage, sendInPage } from '../testing/web-app.js';
 const DAY = 86_400_000;
 const UNAVAILABLE = 'This link is not available';
 
-let browser: Browser;
+const chromium = useChromium();
 let database: TestDatabase;
 let server: TestServer;
 const closeLater: { close(): Promise<void> }[] = [];
 
-beforeAll(async () => {
-  browser = await openChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
 beforeEach(async () => {
   // A database of the test's own, so that a test can stop the server and start it again on it.
   database = freshSqlite();
@@ -46,9 +40,9 @@ async function host(): Promise<KnockClient> {
   return client;
 }
 
-/** A page in a browser context of its own: another person's browser. */
+/** A page in a browser context of its own: another person’s browser. */
 async function guestPage(): Promise<Page> {
-  const { page, context } = await newPage(browser);
+  const { page, context } = await newPage(chromium.browser);
   closeLater.push(context);
   return page;
 }

@@ -2,9 +2,9 @@ import type { KnockClient } from '@knock/client/knock-client';
 import { nextEvent as next } from '@knock/client/testing/events';
 import { CHEAP_PROOF_ENV } from '@knock/server/testing/claims';
 import { startTestServer, type TestServer } from '@knock/server/testing/test-server';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DESKTOP, newPage, openChromium } from '../testing/browser.js';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DESKTOP, newPage, useChromium } from '../testing/browser.js';
 import { e2eeDevice, signIn } from '../testing/devices.js';
 import { createLinkInPage, joinInPage, sendInPage, signUpInPage } from '../testing/web-app.js';
 
@@ -12,16 +12,10 @@ import { createLinkInPage, joinInPage, sendInPage, signUpInPage } from '../testi
 // block, end, expiry by the server's clock, a new chat by username, and a peer's key change.
 
 const DAY = 86_400_000;
-let browser: Browser;
+const chromium = useChromium();
 let server: TestServer;
 const closeLater: { close(): Promise<void> }[] = [];
 
-beforeAll(async () => {
-  browser = await openChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
 beforeEach(async () => {
   server = await startTestServer({ env: CHEAP_PROOF_ENV });
 });
@@ -31,14 +25,14 @@ afterEach(async () => {
 });
 
 async function hostPage(): Promise<Page> {
-  const { page, context } = await newPage(browser, { viewport: DESKTOP });
+  const { page, context } = await newPage(chromium.browser, { viewport: DESKTOP });
   closeLater.push(context);
   await signUpInPage(page, server.url, 'ana', 'Ana Lind');
   return page;
 }
 
 async function guestPage(): Promise<Page> {
-  const { page, context } = await newPage(browser);
+  const { page, context } = await newPage(chromium.browser);
   closeLater.push(context);
   return page;
 }

@@ -1,22 +1,15 @@
 import { CHEAP_PROOF_ENV } from '@knock/server/testing/claims';
 import { startTestServer, type TestServer } from '@knock/server/testing/test-server';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DESKTOP, newPage, openChromium, recordTraffic } from '../testing/browser.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DESKTOP, newPage, useChromium, recordTraffic } from '../testing/browser.js';
 import { createLinkInPage, joinInPage, sendInPage, signUpInPage } from '../testing/web-app.js';
 
 // Both sides in Chromium: the host in the web app, the guest on the guest page, each in its own
 // browser context, against a real server.
 
-let browser: Browser;
+const chromium = useChromium();
 let server: TestServer;
 
-beforeAll(async () => {
-  browser = await openChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
 beforeEach(async () => {
   server = await startTestServer({ env: CHEAP_PROOF_ENV });
 });
@@ -26,13 +19,13 @@ afterEach(async () => {
 
 describe('host in the web app, guest on the guest page', () => {
   it('creates a link, lets a guest start a chat, shows labels and ticks both ways, accepts', async () => {
-    const host = await newPage(browser, { viewport: DESKTOP });
+    const host = await newPage(chromium.browser, { viewport: DESKTOP });
     const hostTraffic = recordTraffic(host.page);
     await signUpInPage(host.page, server.url, 'ana', 'Ana Lind');
     const link = await createLinkInPage(host.page, { displayName: 'Ana’s Bakery', label: 'flyer' });
     expect(link).toMatch(new RegExp(`^${server.url}/j#1\\.`));
 
-    const guest = await newPage(browser);
+    const guest = await newPage(chromium.browser);
     const guestTraffic = recordTraffic(guest.page);
     await joinInPage(guest.page, link, 'Sam Doe');
     await sendInPage(guest.page, 'Is the shop open on Sunday?');

@@ -1,24 +1,18 @@
 import { CHEAP_PROOF_ENV } from '@knock/server/testing/claims';
 import { startTestServer, type TestServer } from '@knock/server/testing/test-server';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DESKTOP, PHONE, openChromium, recordTraffic } from '../testing/browser.js';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DESKTOP, PHONE, useChromium, recordTraffic } from '../testing/browser.js';
 import { PASSWORD } from '../testing/devices.js';
 import { createLinkInPage, signUpInPage } from '../testing/web-app.js';
 
 // The guest page and the web app in the browser's language: Spanish, and Arabic and Hebrew right
 // to left, with the layout mirrored; a language Knock does not speak falls back to English.
 
-let browser: Browser;
+const chromium = useChromium();
 let server: TestServer;
 const contexts: BrowserContext[] = [];
 
-beforeAll(async () => {
-  browser = await openChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
 beforeEach(async () => {
   server = await startTestServer({ env: CHEAP_PROOF_ENV });
 });
@@ -29,7 +23,7 @@ afterEach(async () => {
 
 async function open(locale: string, viewport: { width: number; height: number }): Promise<Page> {
   // `locale` sets navigator.language(s) and Accept-Language, as a browser set to it would.
-  const context = await browser.newContext({ locale, viewport });
+  const context = await chromium.browser.newContext({ locale, viewport });
   contexts.push(context);
   return context.newPage();
 }

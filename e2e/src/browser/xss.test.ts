@@ -8,9 +8,9 @@ import { normaliseGuestName } from '@knock/protocol/guest-name';
 import { FORBIDDEN_IN_NAMES, normaliseDisplayName } from '@knock/protocol/names';
 import { CHEAP_PROOF_ENV } from '@knock/server/testing/claims';
 import { startTestServer, type TestServer } from '@knock/server/testing/test-server';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, PHONE, openChromium } from '../testing/browser.js';
+import { DESKTOP, PHONE, useChromium } from '../testing/browser.js';
 import { PASSWORD, e2eeDevice, signIn } from '../testing/devices.js';
 import { createLinkInPage, joinInPage, signUpInPage } from '../testing/web-app.js';
 import { SENTINEL, XSS_VECTORS } from '../testing/xss-vectors.js';
@@ -48,14 +48,7 @@ const WELCOMES = 12;
 /** Links named in the web app's own form, each joined on the guest page. */
 const FORM_LINKS = 4;
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await openChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const chromium = useChromium();
 
 interface Side {
   readonly context: BrowserContext;
@@ -68,7 +61,7 @@ async function side(
   server: TestServer,
   viewport: { width: number; height: number },
 ): Promise<Side> {
-  const context = await browser.newContext({ viewport, locale: 'en-GB' });
+  const context = await chromium.browser.newContext({ viewport, locale: 'en-GB' });
   const watch = await watchContext(context, server.url);
   const page = await context.newPage();
   return { context, page, watch };

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { launchChromium } from '@knock/bench/chromium';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
@@ -58,4 +59,24 @@ export function recordTraffic(page: Page): Traffic {
   });
   page.on('pageerror', (error) => traffic.problems.push(error.message));
   return traffic;
+}
+
+/**
+ * One Chromium for the whole file, launched before its first test and closed after its last:
+ * `const chromium = useChromium();` then `chromium.browser` inside tests.
+ */
+export function useChromium(): { readonly browser: Browser } {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await openChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    get browser(): Browser {
+      if (!browser) throw new Error('Chromium is not open yet: use it inside a test.');
+      return browser;
+    },
+  };
 }
