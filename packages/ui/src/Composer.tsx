@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useTranslator } from './use-translator.js';
+import { FormProblem } from './FormProblem.js';
 
 /** Most characters a message may have: well inside the server's payload limit once encrypted. */
 export const MAX_MESSAGE_CHARS = 4000;
@@ -49,11 +50,7 @@ export function Composer({ onSend, onTyping, disabled = false }: ComposerProps) 
       <button type="submit" class="button button-primary" disabled={disabled || text.trim() === ''}>
         {t.t('send')}
       </button>
-      {problem && (
-        <p class="form-error composer-problem" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormProblem text={problem} class="composer-problem" />
     </form>
   );
 }

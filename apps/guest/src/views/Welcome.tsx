@@ -5,6 +5,7 @@ import type { OpenedGuestLink } from '@knock/client/guest-link-open';
 import type { JoinProblem } from '../guest-model.js';
 import type { PageSettings } from '../page-settings.js';
 import { useGuestStrings } from '../use-guest-strings.js';
+import { FormProblem } from '@knock/ui/FormProblem';
 
 const REFUSAL_KEY: Record<
   GuestNameRefusal,
@@ -67,11 +68,7 @@ export function Welcome({ link, problem, settings, onStart }: WelcomeProps) {
           <li>{t.t('linkExpires', { when: t.relative(link.linkExpiresAt - Date.now()) })}</li>
         )}
       </ul>
-      {problemText && (
-        <p class="form-error" role="alert">
-          {problemText}
-        </p>
-      )}
+      <FormProblem text={problemText} />
       <form onSubmit={submit} noValidate>
         <p>
           <a href={settings.termsUrl} target="_blank" rel="noopener noreferrer">

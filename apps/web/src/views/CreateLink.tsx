@@ -4,6 +4,7 @@ import { MAX_INVITE_LABEL_LENGTH } from '@knock/protocol/invites';
 import type { LinksModel } from '../links-model.js';
 import { useWebStrings } from '../use-web-strings.js';
 import { problemText } from './problem-text.js';
+import { FormProblem } from '@knock/ui/FormProblem';
 
 const HOUR = 3_600_000;
 const EXPIRIES = {
@@ -119,11 +120,7 @@ export function CreateLink({ links, defaultName }: { links: LinksModel; defaultN
           </span>
         </div>
       )}
-      {problem && (
-        <p class="form-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormProblem text={problem} />
       <button
         type="submit"
         class="button button-primary"

@@ -4,6 +4,7 @@ import type { ChatSummary } from '@knock/protocol/http';
 import type { Router } from '../router.js';
 import type { UserSession } from '../user-session.js';
 import { useWebStrings } from '../use-web-strings.js';
+import { FormProblem } from '@knock/ui/FormProblem';
 
 /** A guest chat's decisions: accept or ignore a request; block or end at any time. */
 export function GuestActions(props: {
@@ -60,11 +61,7 @@ export function GuestActions(props: {
       <button type="button" class="button" onClick={() => setConfirm('end')}>
         {t.t('endChat')}
       </button>
-      {problem && (
-        <p class="form-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormProblem text={problem} />
       <ConfirmDialog
         open={confirm !== undefined}
         title={

@@ -4,6 +4,7 @@ import type { Router } from '../router.js';
 import type { UserSession } from '../user-session.js';
 import { useWebStrings } from '../use-web-strings.js';
 import { problemText } from './problem-text.js';
+import { FormProblem } from '@knock/ui/FormProblem';
 
 /** A chat with a registered user, by username. */
 export function NewChat({ session, router }: { session: UserSession; router: Router }) {
@@ -41,11 +42,7 @@ export function NewChat({ session, router }: { session: UserSession; router: Rou
             onInput={(event) => setUsername(event.currentTarget.value)}
           />
         </div>
-        {problem && (
-          <p id="new-chat-problem" class="form-error" role="alert">
-            {problem}
-          </p>
-        )}
+        <FormProblem text={problem} id="new-chat-problem" />
         <button
           type="submit"
           class="button button-primary"

@@ -4,6 +4,7 @@ import type { AccountModel } from '../account-model.js';
 import type { Router } from '../router.js';
 import { useWebStrings } from '../use-web-strings.js';
 import { problemText } from './problem-text.js';
+import { FormProblem } from '@knock/ui/FormProblem';
 
 /** Sign in, or (with `signUp`) create an account and sign in. */
 export function SignIn(props: { account: AccountModel; router: Router; signUp: boolean }) {
@@ -83,11 +84,7 @@ export function SignIn(props: { account: AccountModel; router: Router; signUp: b
             </span>
           )}
         </div>
-        {problem && (
-          <p class="form-error" role="alert">
-            {problem}
-          </p>
-        )}
+        <FormProblem text={problem} />
         <button
           type="submit"
           class="button button-primary"
