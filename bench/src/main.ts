@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { runClaimsScenario } from './claims-scenario.js';
 import { cryptoFigures, runCrypto } from './crypto-scenario.js';
 import { createKnockPairs } from './fixtures.js';
+import { runGuestPage } from './guest-page-scenario.js';
 import { judgeCrypto, judgeIdle, judgeLatency, judgeThroughput, type Verdict } from './goals.js';
 import type { PairSpec } from './jobs.js';
 import { describeMachine } from './machine.js';
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
       options.scenarios.includes('idle') ? Math.min(1000, Math.ceil(idleCount / 10)) : 0,
     );
     // Only the server scenarios need users and chats (the crypto scenario runs no server; the
-    // claims scenario makes its hosts and links itself).
+    // claims and guest-page scenarios make their hosts and links themselves).
     let knockPairs: PairSpec[] = [];
     let setupSeconds = 0;
     if (wanted > 0) {
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
       idle: undefined,
       crypto: undefined,
       claims: undefined,
+      guestPage: undefined,
       verdicts,
     };
 
@@ -148,6 +150,8 @@ async function main(): Promise<void> {
     }
     // Figures only: the issue sets no target for claims.
     if (options.scenarios.includes('claims')) result.claims = await runClaimsScenario(ctx);
+    // Figures only, as well.
+    if (options.scenarios.includes('guest-page')) result.guestPage = await runGuestPage(ctx);
     if (options.scenarios.includes('crypto')) {
       result.crypto = await runCrypto(ctx);
       verdicts.push(judgeCrypto(cryptoFigures(result.crypto)));

@@ -6,7 +6,7 @@ const parse = (...argv: string[]) => parseOptions(argv, '/results');
 describe('parseOptions', () => {
   it('defaults to the full run of every scenario', () => {
     expect(parse()).toMatchObject({
-      scenarios: ['idle', 'throughput', 'latency', 'claims', 'crypto'],
+      scenarios: ['idle', 'throughput', 'latency', 'claims', 'guest-page', 'crypto'],
       quick: false,
       throughputSeconds: 10,
       latencySeconds: 15,
@@ -28,6 +28,7 @@ describe('parseOptions', () => {
       claimPairs: 1000,
       claimMessageRate: 2000,
       claimSeconds: 5,
+      guestRounds: 10,
     });
   });
 
@@ -44,6 +45,7 @@ describe('parseOptions', () => {
       claimPairs: 20,
       claimMessageRate: 400,
       claimSeconds: 1.5,
+      guestRounds: 3,
     });
   });
 
@@ -51,6 +53,11 @@ describe('parseOptions', () => {
     expect(parse('--only', 'latency,idle')?.scenarios).toEqual(['idle', 'latency']);
     expect(parse('--only', 'crypto')?.scenarios).toEqual(['crypto']);
     expect(parse('--only', 'crypto,claims')?.scenarios).toEqual(['claims', 'crypto']);
+    expect(parse('--only', 'crypto,guest-page')?.scenarios).toEqual(['guest-page', 'crypto']);
+    expect(parse('--only', 'guest-page', '--guest-rounds', '4')).toMatchObject({
+      scenarios: ['guest-page'],
+      guestRounds: 4,
+    });
     expect(() => parse('--only', 'speed')).toThrow(/unknown scenario/);
     expect(() => parse('--only', ',')).toThrow(/no scenario/);
   });

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export type ScenarioName = 'throughput' | 'latency' | 'idle' | 'claims' | 'crypto';
+export type ScenarioName = 'throughput' | 'latency' | 'idle' | 'claims' | 'guest-page' | 'crypto';
 /**
  * In the order they run: idle first, on a database with no history to replay; crypto (no server,
  * Node and Chromium) last.
@@ -10,6 +10,7 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'throughput',
   'latency',
   'claims',
+  'guest-page',
   'crypto',
 ];
 
@@ -51,13 +52,15 @@ export interface BenchOptions {
   claimMessageRate: number;
   /** Measured seconds of each messaging phase of the claims scenario (the storm lasts as long). */
   claimSeconds: number;
+  /** Measured rounds of the guest-page scenario (each a fresh link and browser context). */
+  guestRounds: number;
 }
 
 export const USAGE = `Usage: node bench/dist/main.js [options]
 
-  --only <list>            scenarios to run: idle,throughput,latency,claims,crypto (default: all,
-                           in that order)
-  --quick                  small sizes and short phases: finishes in about a minute and a half
+  --only <list>            scenarios to run: idle,throughput,latency,claims,guest-page,crypto
+                           (default: all, in that order)
+  --quick                  small sizes and short phases: finishes in under two minutes
   --duration <s>           measured seconds of each throughput, latency and claims messaging
                            phase (default 10, 15 and 5; quick 3, 3 and 1.5)
   --warmup <s>             seconds of load before measuring (default 3; quick 1)
@@ -77,6 +80,8 @@ export const USAGE = `Usage: node bench/dist/main.js [options]
   --claim-concurrency <n>  claims in flight at once (default 16)
   --claim-pairs <n>        pairs of the messaging load under a claim storm (default 1000; quick 20)
   --claim-rate <msg/s>     its aggregate send rate (default 2000; quick 400)
+  --guest-rounds <n>       guest-page rounds in Chromium, each a fresh link and browser context
+                           (default 10; quick 3; one warm-up round more)
   --cpu-prof               profile the Knock server (node --cpu-prof) in the first throughput
                            round and print its hottest functions
   --results <dir>          where the JSON result goes (default bench/results)
@@ -120,6 +125,7 @@ export function parseOptions(
       'claim-concurrency': { type: 'string' },
       'claim-pairs': { type: 'string' },
       'claim-rate': { type: 'string' },
+      'guest-rounds': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -152,6 +158,7 @@ export function parseOptions(
     claimPairs: integer(values['claim-pairs'], '--claim-pairs', quick ? 20 : 1000),
     claimMessageRate: integer(values['claim-rate'], '--claim-rate', quick ? 400 : 2000),
     claimSeconds: duration ?? (quick ? 1.5 : 5),
+    guestRounds: integer(values['guest-rounds'], '--guest-rounds', quick ? 3 : 10),
   };
 }
 

@@ -1,5 +1,6 @@
 import { renderClaims } from './claims-report.js';
 import { renderCrypto } from './crypto-report.js';
+import { renderGuestPage } from './guest-page-report.js';
 import type { BenchResult, PairsPhaseRecord } from './results.js';
 import { formatTable, num } from './table.js';
 
@@ -154,6 +155,7 @@ export function renderReport(result: BenchResult): string {
   }
 
   if (result.claims) out.push(...renderClaims(result.claims, result.options));
+  if (result.guestPage) out.push(...renderGuestPage(result.guestPage));
   if (result.crypto) out.push(...renderCrypto(result.crypto));
 
   for (const record of [...result.throughput, ...result.latency]) {

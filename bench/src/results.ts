@@ -139,6 +139,124 @@ export interface ClaimsRecord {
   summary: ClaimsSummary;
 }
 
+/** What a page loaded, by kind: `api` is the server's JSON API, the rest the page's files. */
+export type TransferKind = 'html' | 'js' | 'css' | 'api' | 'other';
+
+export interface TransferSum {
+  requests: number;
+  /** Response bodies as they came over the wire (compressed when the server compressed them). */
+  encodedBytes: number;
+  /** The same bodies decompressed. */
+  decodedBytes: number;
+  headerBytes: number;
+}
+
+export interface TransferTally {
+  byKind: Record<TransferKind, TransferSum>;
+  /** The `content-encoding` values of the HTML, JS and CSS responses (`identity` for none). */
+  encodings: string[];
+  /** Each response, in the order the page asked for them. */
+  files: { path: string; kind: TransferKind; encodedBytes: number; decodedBytes: number }[];
+}
+
+/** One round of the guest-page scenario: a fresh link and a fresh browser context. */
+export interface GuestPageRound {
+  round: number;
+  /** From `page.goto(link)` until the welcome heading is visible (this process's clock). */
+  welcomeMs: number;
+  /** From `page.goto(link)` until "Start chat" is enabled, the terms checked and a name filled. */
+  enabledMs: number;
+  /**
+   * The page's own clock, from its navigation start (Navigation Timing; a MutationObserver for
+   * the heading), and when that start came after `page.goto` (comparing the two epoch clocks).
+   */
+  inPage: {
+    navigationStartMs: number;
+    domContentLoadedMs: number;
+    loadMs: number;
+    welcomeMs: number;
+  };
+  /**
+   * From Playwright's `click()` call to the page's click event. The times "from the click" below
+   * start at the page's click event; the request times are Chromium's own.
+   */
+  clickDispatchMs: number;
+  /** Click on "Start chat" → `POST …/challenge` sent: the guest's keys and first message made. */
+  clickToChallengeMs: number;
+  /** `POST …/challenge` sent → answered. */
+  challengeMs: number;
+  /** Challenge answered → `POST …/claim` sent: the Worker started and solved the proof of work. */
+  solveMs: number;
+  /** The counter the proof found (attempts ≈ counter + 1); undefined if the body was unreadable. */
+  proofCounter: number | undefined;
+  /** `POST …/claim` sent → answered. */
+  claimMs: number;
+  /** Click on "Start chat" → the host's SDK client emits `guestJoined` (first message opened). */
+  joinedMs: number;
+  /** `POST …/claim` sent → `guestJoined`: the server's claim, its push and the host's decryption. */
+  claimToHostMs: number;
+  /** Click on "Start chat" → the guest's chat screen visible (measured after `guestJoined`). */
+  chatShownMs: number;
+  /** What the page fetched before the click (the first load), and after it. */
+  beforeClick: TransferTally;
+  afterClick: TransferTally;
+  /**
+   * CPU over the round, % of one core: the server, this process, Chromium, everything else (and
+   * the largest of those other processes).
+   */
+  cpu: {
+    serverPercent: number;
+    benchPercent: number;
+    chromiumPercent: number;
+    otherPercent: number;
+    others: { command: string; cpuPercent: number }[];
+  };
+  /** Console errors and uncaught exceptions of the page. */
+  problems: string[];
+}
+
+/** A few rounds' spread of one figure. */
+export interface Spread {
+  count: number;
+  median: number;
+  p90: number;
+  min: number;
+  max: number;
+}
+
+export interface GuestPageSummary {
+  welcomeMs: Spread;
+  enabledMs: Spread;
+  inPageWelcomeMs: Spread;
+  navigationStartMs: Spread;
+  domContentLoadedMs: Spread;
+  clickDispatchMs: Spread;
+  clickToChallengeMs: Spread;
+  challengeMs: Spread;
+  solveMs: Spread;
+  /** The solve time per 1,000 attempts: the proof's cost without the luck of its counter. */
+  solveMsPer1000Attempts: Spread;
+  claimMs: Spread;
+  joinedMs: Spread;
+  claimToHostMs: Spread;
+  chatShownMs: Spread;
+  /** HTML + JS + CSS bodies as transferred, before the click and after it. */
+  firstLoadBytes: Spread;
+  afterClickBytes: Spread;
+}
+
+export type GuestPageRecord =
+  | { available: false; reason: string }
+  | {
+      available: true;
+      chromiumVersion: string;
+      viewport: { width: number; height: number };
+      /** Unmeasured rounds run first (server caches, Chromium's first context). */
+      warmupRounds: number;
+      rounds: GuestPageRound[];
+      summary: GuestPageSummary;
+    };
+
 export interface BenchResult {
   startedAt: string;
   finishedAt: string;
@@ -153,5 +271,6 @@ export interface BenchResult {
   idle: IdleRecord | undefined;
   crypto: CryptoRecord | undefined;
   claims: ClaimsRecord | undefined;
+  guestPage: GuestPageRecord | undefined;
   verdicts: Verdict[];
 }
