@@ -5,6 +5,7 @@ import type { LinksModel } from '../links-model.js';
 import { useWebStrings } from '../use-web-strings.js';
 import { problemText } from './problem-text.js';
 import { FormProblem } from '@knock/ui/FormProblem';
+import { TextField } from '@knock/ui/TextField';
 
 const HOUR = 3_600_000;
 const EXPIRIES = {
@@ -63,30 +64,23 @@ export function CreateLink({ links, defaultName }: { links: LinksModel; defaultN
           {t.t('reusable')}
         </label>
       </fieldset>
-      <div class="field">
-        <label for="link-display-name">{t.t('linkDisplayName')}</label>
-        <input
-          id="link-display-name"
-          dir="auto"
-          maxLength={64}
-          value={displayName}
-          onInput={(event) => setDisplayName(event.currentTarget.value)}
-        />
-      </div>
-      <div class="field">
-        <label for="link-label">{t.t('linkLabel')}</label>
-        <input
-          id="link-label"
-          dir="auto"
-          maxLength={MAX_INVITE_LABEL_LENGTH}
-          value={label}
-          aria-describedby="link-label-hint"
-          onInput={(event) => setLabel(event.currentTarget.value)}
-        />
-        <span id="link-label-hint" class="muted">
-          {t.t('linkLabelHint')}
-        </span>
-      </div>
+      <TextField
+        id="link-display-name"
+        label={t.t('linkDisplayName')}
+        value={displayName}
+        onValue={setDisplayName}
+        dir="auto"
+        maxLength={64}
+      />
+      <TextField
+        id="link-label"
+        label={t.t('linkLabel')}
+        value={label}
+        onValue={setLabel}
+        dir="auto"
+        maxLength={MAX_INVITE_LABEL_LENGTH}
+        hint={t.t('linkLabelHint')}
+      />
       <div class="field">
         <label for="link-expiry">{t.t('linkExpiry')}</label>
         <select
@@ -102,23 +96,17 @@ export function CreateLink({ links, defaultName }: { links: LinksModel; defaultN
         </select>
       </div>
       {reusable && (
-        <div class="field">
-          <label for="link-max-uses">{t.t('linkMaxUses')}</label>
-          <input
-            id="link-max-uses"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={10000}
-            value={maxUses}
-            aria-invalid={usesValid ? undefined : 'true'}
-            aria-describedby="link-max-uses-hint"
-            onInput={(event) => setMaxUses(event.currentTarget.value)}
-          />
-          <span id="link-max-uses-hint" class={usesValid ? 'muted' : 'field-error'}>
-            {t.t('linkMaxUsesHint')}
-          </span>
-        </div>
+        <TextField
+          id="link-max-uses"
+          label={t.t('linkMaxUses')}
+          type="number"
+          value={maxUses}
+          onValue={setMaxUses}
+          min={1}
+          max={10000}
+          hint={t.t('linkMaxUsesHint')}
+          invalid={!usesValid}
+        />
       )}
       <FormProblem text={problem} />
       <button

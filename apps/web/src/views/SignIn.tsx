@@ -5,6 +5,7 @@ import type { Router } from '../router.js';
 import { useWebStrings } from '../use-web-strings.js';
 import { problemText } from './problem-text.js';
 import { FormProblem } from '@knock/ui/FormProblem';
+import { TextField } from '@knock/ui/TextField';
 
 /** Sign in, or (with `signUp`) create an account and sign in. */
 export function SignIn(props: { account: AccountModel; router: Router; signUp: boolean }) {
@@ -36,54 +37,39 @@ export function SignIn(props: { account: AccountModel; router: Router; signUp: b
   return (
     <Screen title={signUp ? t.t('signUp') : t.t('signIn')}>
       <form onSubmit={(event) => void submit(event)}>
-        <div class="field">
-          <label for="username">{t.t('username')}</label>
-          <input
-            id="username"
-            autoComplete="username"
-            autoCapitalize="none"
-            spellcheck={false}
-            required
-            value={username}
-            onInput={(event) => setUsername(event.currentTarget.value)}
-          />
-          {signUp && (
-            <span class="muted" id="username-hint">
-              {t.t('usernameHint')}
-            </span>
-          )}
-        </div>
+        <TextField
+          id="username"
+          label={t.t('username')}
+          value={username}
+          onValue={setUsername}
+          autoComplete="username"
+          autoCapitalize="none"
+          spellcheck={false}
+          required
+          hint={signUp ? t.t('usernameHint') : undefined}
+        />
         {signUp && (
-          <div class="field">
-            <label for="display-name">{t.t('displayName')}</label>
-            <input
-              id="display-name"
-              autoComplete="name"
-              dir="auto"
-              maxLength={64}
-              value={displayName}
-              onInput={(event) => setDisplayName(event.currentTarget.value)}
-            />
-          </div>
-        )}
-        <div class="field">
-          <label for="password">{t.t('password')}</label>
-          <input
-            id="password"
-            type="password"
-            autoComplete={signUp ? 'new-password' : 'current-password'}
-            required
-            value={password}
-            aria-describedby={signUp ? 'password-hint' : undefined}
-            aria-invalid={short ? 'true' : undefined}
-            onInput={(event) => setPassword(event.currentTarget.value)}
+          <TextField
+            id="display-name"
+            label={t.t('displayName')}
+            value={displayName}
+            onValue={setDisplayName}
+            autoComplete="name"
+            dir="auto"
+            maxLength={64}
           />
-          {signUp && (
-            <span id="password-hint" class={short ? 'field-error' : 'muted'}>
-              {t.t('passwordHint')}
-            </span>
-          )}
-        </div>
+        )}
+        <TextField
+          id="password"
+          label={t.t('password')}
+          type="password"
+          value={password}
+          onValue={setPassword}
+          autoComplete={signUp ? 'new-password' : 'current-password'}
+          required
+          hint={signUp ? t.t('passwordHint') : undefined}
+          invalid={short}
+        />
         <FormProblem text={problem} />
         <button
           type="submit"
