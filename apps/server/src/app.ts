@@ -32,6 +32,7 @@ import { MessagesRepository } from './features/messages/repository.js';
 import { MessagingService } from './features/messages/service.js';
 import { WriteQueue } from './features/messages/write-queue.js';
 import { WriterClient } from './features/messages/writer-client.js';
+import { Checkpointer } from './platform/db/checkpointer.js';
 import { parseRelayEvent, type RelayEvent } from './features/relay/events.js';
 import { Hub } from './features/relay/hub.js';
 import { UpgradeGuard } from './features/relay/upgrade-guard.js';
@@ -114,11 +115,16 @@ export async function buildApp({
   );
   const auth = new AuthService(new SessionsRepository(db.kysely), clock);
   const messages = new MessagesRepository(db.kysely);
-  // On a SQLite file, batches commit on a thread of their own; PostgreSQL never blocks the loop.
-  const writer =
+  // On a SQLite file, batches commit on a thread of their own, and a second thread checkpoints
+  // the write-ahead log from the first batch on; PostgreSQL never blocks the loop.
+  const sqliteFile =
     config.database.kind === 'sqlite' && config.database.file !== ':memory:'
-      ? new WriterClient(config.database.file, logger)
+      ? config.database.file
       : undefined;
+  const checkpointer = sqliteFile ? new Checkpointer(sqliteFile, logger) : undefined;
+  const writer = sqliteFile
+    ? new WriterClient(sqliteFile, logger, () => checkpointer?.start())
+    : undefined;
   const writes = new WriteQueue(
     writer ?? messages,
     clock,
@@ -295,6 +301,7 @@ export async function buildApp({
       await cursors.flush();
       await writes.drained();
       await writer?.close();
+      await checkpointer?.close();
       await bus.close();
       await db.close();
       redis?.disconnect();

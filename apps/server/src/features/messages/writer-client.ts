@@ -1,5 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../../platform/logger.js';
+import { startThread } from '../../platform/threads.js';
 import type { WriteOp, WriteResult } from './repository.js';
 import type { Committer } from './write-queue.js';
 import type { WriterReply, WriterRequest } from './writer-messages.js';
@@ -7,16 +8,6 @@ import type { WriterReply, WriterRequest } from './writer-messages.js';
 interface Waiting {
   resolve: (results: WriteResult[]) => void;
   reject: (error: unknown) => void;
-}
-
-/** Compiled, the thread is the sibling .js file; run from the sources (tests), tsx loads the .ts. */
-function startThread(file: string): Worker {
-  if (import.meta.url.endsWith('.js')) {
-    return new Worker(new URL('./writer-thread.js', import.meta.url), { workerData: { file } });
-  }
-  const source = JSON.stringify(new URL('./writer-thread.ts', import.meta.url).href);
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${source}); })`;
-  return new Worker(boot, { eval: true, workerData: { file } });
 }
 
 /**
@@ -34,6 +25,8 @@ export class WriterClient implements Committer {
   constructor(
     private readonly file: string,
     private readonly log: Logger,
+    /** Called each time the thread starts (the server starts its checkpointer with it). */
+    private readonly onStart: () => void = () => undefined,
   ) {}
 
   commit(ops: readonly WriteOp[], now: number, cutoff: number): Promise<WriteResult[]> {
@@ -62,8 +55,9 @@ export class WriterClient implements Committer {
   }
 
   private spawn(): Worker {
-    const worker = startThread(this.file);
+    const worker = startThread(import.meta.url, 'writer-thread', { file: this.file });
     this.worker = worker;
+    this.onStart();
     worker.on('message', (reply: WriterReply) => this.settle(reply));
     worker.on('error', (error) => {
       this.log.error({ err: error }, 'message writer failed');

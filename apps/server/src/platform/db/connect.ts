@@ -1,10 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Database } from './schema.js';
+import { openSqlite } from './sqlite-file.js';
 import { withStatementCache } from './statement-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -47,23 +45,6 @@ export function connect(database: Config['database']): Db {
   pool.on('error', () => undefined);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return wrap(kysely, 'postgres');
-}
-
-/**
- * One connection to a SQLite file, set up as every connection to it must be. Several may be open
- * at once (the message writer has its own): WAL lets them read while one writes, and a writer
- * that finds the file locked waits up to `busy_timeout`.
- */
-export function openSqlite(file: string): SQLite.Database {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  // 64 MiB of page cache instead of 2 MiB: a batch touches pages all over the message indexes.
-  sqlite.pragma('cache_size = -65536');
-  return sqlite;
 }
 
 function wrap(kysely: Kysely<Database>, dialect: Dialect): Db {
