@@ -72,6 +72,11 @@ export class ChatsService {
     return this.repository.peerIds(userId);
   }
 
+  /** The chat's members when they are cached, without waiting for storage. */
+  knownMemberIds(chatId: string): readonly string[] | undefined {
+    return this.members.get(chatId);
+  }
+
   /** The chat's members (empty when it does not exist). */
   async memberIds(chatId: string): Promise<readonly string[]> {
     const cached = this.members.get(chatId);
@@ -103,7 +108,7 @@ export class ChatsService {
       this.bus.publish({
         kind: 'chat_closed',
         chatId: chat.id,
-        memberIds: [...chat.memberIds],
+        memberIds: chat.memberIds,
         reason: 'expired',
       });
     }

@@ -34,7 +34,8 @@ export class MessagingService {
     from.ownSend(frame.chatId, result.seq);
     if (!result.duplicate) {
       this.cursors.noteMessages(frame.chatId, result.seq, result.sentAt, from.userId);
-      const memberIds = await this.chats.memberIds(frame.chatId);
+      const memberIds =
+        this.chats.knownMemberIds(frame.chatId) ?? (await this.chats.memberIds(frame.chatId));
       const message = {
         seq: result.seq,
         senderId: from.userId,
@@ -48,12 +49,12 @@ export class MessagingService {
       this.bus.publish({
         kind: 'messages',
         chatId: frame.chatId,
-        memberIds: [...memberIds],
+        memberIds,
         upToSeq: result.seq,
       });
       // The host replied to a guest's request: both sides see it accepted.
       if (result.accepted === true) {
-        this.bus.publish({ kind: 'chat_changed', chatId: frame.chatId, memberIds: [...memberIds] });
+        this.bus.publish({ kind: 'chat_changed', chatId: frame.chatId, memberIds });
       }
     }
     return {
@@ -68,7 +69,7 @@ export class MessagingService {
   /** Typing is relayed, never stored: it may be lost. */
   async typing(userId: string, chatId: string, typing: boolean): Promise<void> {
     const memberIds = await this.chats.memberIds(chatId);
-    this.bus.publish({ kind: 'typing', chatId, memberIds: [...memberIds], userId, typing });
+    this.bus.publish({ kind: 'typing', chatId, memberIds, userId, typing });
   }
 
   /**
@@ -88,7 +89,7 @@ export class MessagingService {
     this.bus.publish({
       kind: 'receipt',
       chatId,
-      memberIds: [...result.memberIds],
+      memberIds: result.memberIds,
       userId,
       receipt: kind === 'ack' ? 'delivered' : 'read',
       seq,

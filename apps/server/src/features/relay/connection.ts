@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { encodeBase64url } from '@knock/protocol/base64url';
 import { errorCatalogue, type ErrorCode } from '@knock/protocol/errors';
 import { SYNC_PAGE_SIZE } from '@knock/protocol/limits';
-import type { ServerFrame } from '@knock/protocol/frames';
+import type { MessageFrame, ServerFrame } from '@knock/protocol/frames';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../platform/logger.js';
 import type { StoredMessage } from '../messages/repository.js';
@@ -173,17 +173,17 @@ export class Connection {
   private sendMessage(chatId: string, message: OutgoingMessage): void {
     this.cursors.set(chatId, message.seq);
     this.deps.onMessageOut();
-    this.send({
+    const frame: MessageFrame = {
       type: 'message',
       chatId,
       seq: message.seq,
       senderId: message.senderId,
       clientMessageId: message.clientMessageId,
       sentAt: message.sentAt,
-      ...(message.ciphertext
-        ? { ciphertext: message.encoded ?? encodeBase64url(message.ciphertext) }
-        : {}),
-    });
+    };
+    if (message.ciphertext)
+      frame.ciphertext = message.encoded ?? encodeBase64url(message.ciphertext);
+    this.send(frame);
   }
 
   private pump(): void {

@@ -1,7 +1,9 @@
 import { ChatClosedReason } from '@knock/protocol/frames';
 import * as v from 'valibot';
 
-const ChatRef = { chatId: v.string(), memberIds: v.array(v.string()) };
+/** Members as shared by the caches they come from: read, never changed. */
+const MemberIds = v.pipe(v.array(v.string()), v.readonly());
+const ChatRef = { chatId: v.string(), memberIds: MemberIds };
 
 /** What nodes tell each other. Hints only: storage stays the truth. */
 export const RelayEvent = v.variant('kind', [
@@ -20,13 +22,13 @@ export const RelayEvent = v.variant('kind', [
   v.object({ kind: v.literal('chat_closed'), ...ChatRef, reason: ChatClosedReason }),
   v.object({
     kind: v.literal('invite_notice'),
-    memberIds: v.array(v.string()),
+    memberIds: MemberIds,
     inviteId: v.string(),
     notice: v.picklist(['used_twice', 'claim_flood']),
   }),
   v.object({
     kind: v.literal('identity_changed'),
-    memberIds: v.array(v.string()),
+    memberIds: MemberIds,
     userId: v.string(),
     identityVersion: v.number(),
   }),

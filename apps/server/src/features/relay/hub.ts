@@ -43,16 +43,15 @@ export class Hub {
     messages: readonly OutgoingMessage[],
     except?: Connection,
   ): void {
-    for (const connection of this.connectionsOf(memberIds)) {
+    this.each(memberIds, (connection) => {
       if (connection !== except) connection.offer(chatId, messages);
-    }
+    });
   }
 
   handle(event: RelayEvent): void {
     switch (event.kind) {
       case 'messages':
-        for (const c of this.connectionsOf(event.memberIds)) c.hint(event.chatId, event.upToSeq);
-        return;
+        return this.each(event.memberIds, (c) => c.hint(event.chatId, event.upToSeq));
       case 'receipt':
         return this.toOthers(event.memberIds, event.userId, {
           type: 'receipt',
@@ -70,8 +69,7 @@ export class Hub {
         });
       case 'chat_created':
       case 'chat_changed':
-        for (const c of this.connectionsOf(event.memberIds)) this.announce(c, event.chatId);
-        return;
+        return this.each(event.memberIds, (c) => this.announce(c, event.chatId));
       case 'invite_notice':
         return this.toOthers(event.memberIds, undefined, {
           type: 'invite_notice',
@@ -91,12 +89,11 @@ export class Hub {
           kemOneTimePrekeys: event.kemOneTimePrekeys,
         });
       case 'session_revoked':
-        for (const c of this.connectionsOf([event.userId])) {
+        return this.each([event.userId], (c) => {
           if (c.session.tokenHash === event.tokenHash) c.close('unauthorized');
-        }
-        return;
+        });
       case 'chat_closed':
-        for (const c of this.connectionsOf(event.memberIds)) {
+        return this.each(event.memberIds, (c) => {
           if (c.hasChat(event.chatId)) {
             c.removeChat(event.chatId);
             c.send({ type: 'chat_closed', chatId: event.chatId, reason: event.reason });
@@ -104,8 +101,7 @@ export class Hub {
           // A guest has this one chat: with it gone, so is the reason to stay connected. Also
           // for a guest whose connection is still loading its chats when the chat closes.
           if (c.session.guest) c.close('unauthorized');
-        }
-        return;
+        });
     }
   }
 
@@ -115,7 +111,9 @@ export class Hub {
     exceptUserId: string | undefined,
     frame: ServerFrame,
   ): void {
-    for (const c of this.connectionsOf(userIds)) if (c.userId !== exceptUserId) c.send(frame);
+    this.each(userIds, (c) => {
+      if (c.userId !== exceptUserId) c.send(frame);
+    });
   }
 
   private announce(connection: Connection, chatId: string): void {
@@ -129,10 +127,11 @@ export class Hub {
       .catch((error: unknown) => this.log.warn({ err: error }, 'could not announce a chat'));
   }
 
-  private *connectionsOf(userIds: readonly string[]): Iterable<Connection> {
+  /** Visits the connections of `userIds` (a plain loop: this runs for every frame relayed). */
+  private each(userIds: readonly string[], visit: (connection: Connection) => void): void {
     for (const userId of userIds) {
       const set = this.byUser.get(userId);
-      if (set) yield* set;
+      if (set) for (const connection of set) visit(connection);
     }
   }
 }

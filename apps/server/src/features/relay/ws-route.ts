@@ -86,6 +86,11 @@ export function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): void {
         });
         connection.start(memberships);
       });
+      let loaded = false;
+      ready.then(
+        () => (loaded = true),
+        () => undefined,
+      );
       ready.catch((error: unknown) => {
         deps.log.warn({ err: error }, 'could not load chats for a connection');
         connection.close('internal_error');
@@ -114,12 +119,17 @@ export function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): void {
         }
         // If loading the chats failed the socket is already closing: the frame is moot.
         const handled = deps.writes.reserve();
-        void ready
-          .then(
-            () => handle(deps, connection, socket, parsed.value),
-            () => undefined,
-          )
-          .finally(handled);
+        // Once the chats are loaded a frame is handled at once; before, it waits in order behind
+        // them (frames that came earlier were queued on `ready` first).
+        if (loaded) void handle(deps, connection, socket, parsed.value).then(handled, handled);
+        else {
+          void ready
+            .then(
+              () => handle(deps, connection, socket, parsed.value),
+              () => undefined,
+            )
+            .finally(handled);
+        }
       });
     },
   );
