@@ -293,6 +293,7 @@ async function withKnock<T>(
   const target = await startKnock({
     databaseFile: ctx.databaseFile,
     serverMain: ctx.options.serverMain,
+    nodeFlags: ctx.options.serverNodeFlags,
     env,
   });
   try {

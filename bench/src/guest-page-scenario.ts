@@ -91,6 +91,7 @@ export async function runGuestPage(ctx: ScenarioContext): Promise<GuestPageRecor
     const target = await startKnock({
       databaseFile: ctx.databaseFile,
       serverMain: o.serverMain,
+      nodeFlags: o.serverNodeFlags,
       env: GUEST_PAGE_LIMITS,
     });
     let host: KnockClient | undefined;

@@ -20,6 +20,7 @@ describe('parseOptions', () => {
       idleConnections: 10000,
       ackDelayMs: 25,
       cpuProfile: false,
+      serverNodeFlags: [],
       resultsDir: '/results',
       waitQuietSeconds: 0,
       cryptoRuns: 5,
@@ -47,6 +48,13 @@ describe('parseOptions', () => {
       claimSeconds: 1.5,
       guestRounds: 3,
     });
+  });
+
+  it('passes Node flags to the server with --server-node-flags', () => {
+    expect(
+      parse('--server-node-flags', ' --max-semi-space-size=64  --max-old-space-size=2048')
+        ?.serverNodeFlags,
+    ).toEqual(['--max-semi-space-size=64', '--max-old-space-size=2048']);
   });
 
   it('selects scenarios with --only, in the canonical order', () => {

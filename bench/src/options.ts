@@ -38,6 +38,8 @@ export interface BenchOptions {
   keepDatabase: boolean;
   /** The server entry point to run; undefined for apps/server/dist/main.js. */
   serverMain: string | undefined;
+  /** Node flags for the server's process (e.g. V8 heap sizes); none by default. */
+  serverNodeFlags: string[];
   /** Before each phase, wait up to this many seconds for the machine to be quiet (0: don't). */
   waitQuietSeconds: number;
   /** Measured runs of each end-to-end encryption case; the report gives their median. */
@@ -87,6 +89,8 @@ export const USAGE = `Usage: node bench/dist/main.js [options]
   --results <dir>          where the JSON result goes (default bench/results)
   --keep-db                keep the SQLite file of the run
   --server <main.js>       run another build of the server (default apps/server/dist/main.js)
+  --server-node-flags <f>  Node flags for the server's process, space-separated
+                           (e.g. "--max-semi-space-size=64"; default none)
   --wait-quiet <s>         on a shared machine, wait up to s seconds before each phase for the
                            other CPU load to stop (default 0: don't wait)
   --help                   this text
@@ -119,6 +123,7 @@ export function parseOptions(
       results: { type: 'string' },
       'keep-db': { type: 'boolean', default: false },
       server: { type: 'string' },
+      'server-node-flags': { type: 'string' },
       'wait-quiet': { type: 'string' },
       'crypto-runs': { type: 'string' },
       claims: { type: 'string' },
@@ -151,6 +156,7 @@ export function parseOptions(
     resultsDir: values.results ?? defaultResultsDir,
     keepDatabase: values['keep-db'] === true,
     serverMain: values.server,
+    serverNodeFlags: (values['server-node-flags'] ?? '').split(' ').filter((f) => f !== ''),
     waitQuietSeconds: optionalNumber(values['wait-quiet'], '--wait-quiet', 0) ?? 0,
     cryptoRuns: integer(values['crypto-runs'], '--crypto-runs', quick ? 3 : 5),
     claimCount: integer(values.claims, '--claims', quick ? 12 : 500),

@@ -24,6 +24,9 @@ export function renderReport(result: BenchResult): string {
     `${build}${rev.commit?.slice(0, 12) ?? 'unknown'}${result.options.serverMain ? ')' : ''}` +
       (rev.changedServerFiles.length > 0
         ? ` plus ${rev.changedServerFiles.length} uncommitted change(s) in apps/server, packages/protocol`
+        : '') +
+      (result.options.serverNodeFlags.length > 0
+        ? `; Node flags ${result.options.serverNodeFlags.join(' ')}`
         : ''),
   );
   if (result.setupSeconds > 0) {

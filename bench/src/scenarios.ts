@@ -41,6 +41,7 @@ async function withTarget<T>(
           databaseFile: ctx.databaseFile,
           cpuProfileDir,
           serverMain: ctx.options.serverMain,
+          nodeFlags: ctx.options.serverNodeFlags,
         })
       : await startBareRelay();
   try {

@@ -41,15 +41,18 @@ export interface KnockOptions {
   serverMain?: string | undefined;
   /** Directory for a V8 CPU profile (`node --cpu-prof`), or undefined for none. */
   cpuProfileDir?: string | undefined;
+  /** More Node flags for the server's process. */
+  nodeFlags?: readonly string[] | undefined;
   /** More server settings, applied after {@link RAISED_LIMITS} (e.g. the claim limits). */
   env?: Readonly<Record<string, string>> | undefined;
 }
 
 export async function startKnock(options: KnockOptions): Promise<Target> {
   const port = await freePort();
-  const nodeArgs = options.cpuProfileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`]
-    : [];
+  const nodeArgs = [
+    ...(options.nodeFlags ?? []),
+    ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+  ];
   const env = {
     ...withoutKnockVariables(process.env),
     PORT: String(port),
