@@ -82,8 +82,8 @@ describe('CursorBook', () => {
     await book.flush();
     expect(storage.written).toEqual([
       [
-        { kind: 'ack', chatId: CHAT, userId: 'bob', seq: 5, fromSeq: 0 },
-        { kind: 'read', chatId: CHAT, userId: 'bob', seq: 4, fromSeq: 0 },
+        { kind: 'ack', chatId: CHAT, userId: 'bob', seq: 5, fromSeq: 0, purge: true },
+        { kind: 'read', chatId: CHAT, userId: 'bob', seq: 4, fromSeq: 0, purge: false },
       ],
     ]);
     expect(book.pending).toBe(0);
@@ -99,7 +99,7 @@ describe('CursorBook', () => {
     expect(book.pending).toBe(1);
     await book.flush();
     expect(storage.written).toEqual([
-      [{ kind: 'ack', chatId: CHAT, userId: 'bob', seq: 3, fromSeq: 0 }],
+      [{ kind: 'ack', chatId: CHAT, userId: 'bob', seq: 3, fromSeq: 0, purge: true }],
     ]);
   });
 
@@ -138,8 +138,8 @@ describe('CursorBook', () => {
     await book.mark('read', CHAT, 'bob', 15, LIVE); // reloads the chat
     await book.flush();
     expect(storage.written[0]).toEqual([
-      { kind: 'ack', chatId: CHAT, userId: 'bob', seq: 9, fromSeq: 0 },
-      { kind: 'read', chatId: CHAT, userId: 'bob', seq: 15, fromSeq: 0 },
+      { kind: 'ack', chatId: CHAT, userId: 'bob', seq: 9, fromSeq: 0, purge: true },
+      { kind: 'read', chatId: CHAT, userId: 'bob', seq: 15, fromSeq: 0, purge: false },
     ]);
   });
 
@@ -164,6 +164,26 @@ describe('CursorBook', () => {
     expect(await book.mark('ack', CHAT, 'bob', 14, LIVE)).toMatchObject({ news: true });
     book.noteMessages(CHAT, 15, 2000, 'bob');
     expect(await book.mark('ack', CHAT, 'bob', 15, LIVE)).toMatchObject({ news: false });
+  });
+
+  it('asks for a purge only where someone else may have written', async () => {
+    const { book, storage } = setup(10);
+    await book.mark('ack', CHAT, 'bob', 10, LIVE); // who wrote 1…10 is unknown
+    await book.flush();
+    book.noteMessages(CHAT, 11, 2000, 'bob');
+    book.noteMessages(CHAT, 12, 2000, 'bob');
+    await book.mark('ack', CHAT, 'bob', 12, LIVE); // his own messages: nothing to delete
+    await book.mark('ack', CHAT, 'alice', 12, LIVE); // Bob's: their payloads go
+    await book.flush();
+    expect(storage.written.map((b) => b.map((w) => [w.userId, w.fromSeq, w.seq, w.purge]))).toEqual(
+      [
+        [['bob', 0, 10, true]],
+        [
+          ['alice', 2, 12, true],
+          ['bob', 10, 12, false],
+        ],
+      ],
+    );
   });
 
   it('forgets a closed chat: nothing of it is written', async () => {

@@ -16,6 +16,12 @@ export interface CursorWrite {
   userId: string;
   seq: number;
   fromSeq: number;
+  /**
+   * An ack that may have passed payloads someone else wrote, to be deleted from the mailbox.
+   * False only when every message after `fromSeq` is known to be the member's own (the SDK acks
+   * its own sends): then there is nothing to look for.
+   */
+  purge: boolean;
 }
 
 export interface CursorStorage {
@@ -108,9 +114,7 @@ export class CursorBook {
     }
     member[kind] = seq;
     this.dirty.add(chatId);
-    const news =
-      from < entry.authorsFrom ||
-      entry.members.some((m) => m.userId !== userId && (entry.authors.get(m.userId) ?? 0) > from);
+    const news = othersWroteAfter(entry, userId, from);
     return { ok: true, moved: true, news, memberIds };
   }
 
@@ -153,13 +157,15 @@ export class CursorBook {
   private async write(): Promise<void> {
     const batch: { write: CursorWrite; member: Member }[] = [];
     for (const chatId of this.dirty) {
-      for (const member of this.entries.get(chatId)?.members ?? []) {
+      const entry = this.entries.get(chatId);
+      for (const member of entry?.members ?? []) {
         for (const kind of ['ack', 'read'] as const) {
           const seq = member[kind];
           const fromSeq = stored(member, kind);
-          if (seq > fromSeq) {
-            batch.push({ write: { kind, chatId, userId: member.userId, seq, fromSeq }, member });
-          }
+          if (seq <= fromSeq || !entry) continue;
+          const purge = kind === 'ack' && othersWroteAfter(entry, member.userId, fromSeq);
+          const write = { kind, chatId, userId: member.userId, seq, fromSeq, purge };
+          batch.push({ write, member });
         }
       }
     }
@@ -231,6 +237,14 @@ export class CursorBook {
     this.entries.set(chatId, entry);
     return entry;
   }
+}
+
+/** Whether someone other than `userId` may have written a message after `seq` (unknown: yes). */
+function othersWroteAfter(entry: Entry, userId: string, seq: number): boolean {
+  return (
+    seq < entry.authorsFrom ||
+    entry.members.some((m) => m.userId !== userId && (entry.authors.get(m.userId) ?? 0) > seq)
+  );
 }
 
 const stored = (member: Member, kind: CursorKind) =>

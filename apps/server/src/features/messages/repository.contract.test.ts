@@ -218,6 +218,36 @@ describe.each(databaseKinds)('repository contract on $name', (kind) => {
     expect(foreign).toEqual([{ ok: true, kind: 'ack', moved: false, seq: 4 }]);
   });
 
+  it("moves an ack marked as passing only the member's own messages without a purge", async () => {
+    const chat = await chats.createDirect('d'.repeat(22), alice, bob, T0);
+    await messages.commit([send(chat, alice, 'a1'), send(chat, alice, 'a2')], T0 + 1, T0 - 1);
+    const own = await messages.commit(
+      [{ kind: 'ack', chatId: chat, userId: bob, seq: 2, fromSeq: 0, purge: false }],
+      T0 + 2,
+      T0 - 1,
+    );
+    expect(own).toEqual([{ ok: true, kind: 'ack', moved: true, seq: 2 }]);
+    expect((await messages.after(chat, 0, 10)).map((r) => r.ciphertext === null)).toEqual([
+      false,
+      false,
+    ]);
+    // Coalesced with an ack that may pass someone else's messages, the purge happens.
+    await messages.commit([send(chat, alice, 'a3')], T0 + 3, T0 - 1);
+    await messages.commit(
+      [
+        { kind: 'ack', chatId: chat, userId: bob, seq: 3, fromSeq: 2, purge: false },
+        { kind: 'ack', chatId: chat, userId: bob, seq: 3, fromSeq: 0, purge: true },
+      ],
+      T0 + 4,
+      T0 - 1,
+    );
+    expect((await messages.after(chat, 0, 10)).map((r) => r.ciphertext === null)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+  });
+
   it('reuses the compiled SQL of every write-path statement', async () => {
     const chat = await chats.createDirect('c'.repeat(22), alice, bob, T0);
     for (let round = 0; round < 2; round++) {

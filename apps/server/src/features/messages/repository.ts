@@ -22,6 +22,8 @@ export interface CursorOp {
    * acknowledged after it are deleted; without it, the whole chat is looked through.
    */
   fromSeq?: number;
+  /** False when nobody else wrote after `fromSeq`: an ack with no payload to delete. */
+  purge?: boolean;
 }
 
 export type WriteOp = SendOp | CursorOp;
@@ -285,7 +287,8 @@ export class MessagesRepository {
       else {
         entry.indexes.push(i);
         const fromSeq = Math.min(entry.op.fromSeq ?? 0, op.fromSeq ?? 0);
-        entry.op = { ...(op.seq > entry.op.seq ? op : entry.op), fromSeq };
+        const purge = entry.op.purge !== false || op.purge !== false;
+        entry.op = { ...(op.seq > entry.op.seq ? op : entry.op), fromSeq, purge };
       }
     }
     for (const { op, indexes } of highest.values()) {
@@ -304,7 +307,7 @@ export class MessagesRepository {
           )
         ).rows.length > 0;
       // Mailbox: a payload goes once its recipient acknowledged it.
-      if (moved && op.kind === 'ack') {
+      if (moved && op.kind === 'ack' && op.purge !== false) {
         await this.queries.deleteDelivered.execute(trx, chatId, op.fromSeq ?? 0, seq, userId);
       }
       for (const i of indexes) results[i] = { ok: true, kind: op.kind, moved, seq };
