@@ -125,12 +125,17 @@ export async function buildApp({
   const writer = sqliteFile
     ? new WriterClient(sqliteFile, logger, () => checkpointer?.start())
     : undefined;
+  const metrics = new Metrics({ queueDepth: () => writes.depth, busHealthy: () => bus.healthy() });
   const writes = new WriteQueue(
     writer ?? messages,
     clock,
     config.chatTtlMs,
     config.limits.writeQueue,
     logger,
+    (count, seconds) => {
+      metrics.writeBatchSize.observe(count);
+      metrics.writeBatchSeconds.observe(seconds);
+    },
   );
   const chatsRepository = new ChatsRepository(db.kysely);
   const cursors = new CursorBook({
@@ -146,7 +151,6 @@ export async function buildApp({
       ),
   });
   const chats = new ChatsService(chatsRepository, cursors, accounts, bus, clock, config.chatTtlMs);
-  const metrics = new Metrics({ queueDepth: () => writes.depth, busHealthy: () => bus.healthy() });
   const hub = new Hub(chats, logger);
   bus.subscribe((event) => {
     if (event.kind === 'messages') cursors.noteMessages(event.chatId, event.upToSeq);

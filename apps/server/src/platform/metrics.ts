@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The node's Prometheus metrics, on a registry of its own (tests build several apps). */
 export class Metrics {
@@ -36,6 +36,18 @@ export class Metrics {
   readonly heldForQueue = new Counter({
     name: 'knock_ws_held_for_queue_total',
     help: 'Times a socket was not read because the write queue was past half its capacity.',
+    registers: [this.registry],
+  });
+  readonly writeBatchSeconds = new Histogram({
+    name: 'knock_write_batch_seconds',
+    help: 'Time to commit one group-commit batch: its transaction and fsync (on SQLite, on the writer thread).',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly writeBatchSize = new Histogram({
+    name: 'knock_write_batch_writes',
+    help: 'Writes (sends, acks, read markers) committed together in one batch.',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
     registers: [this.registry],
   });
   readonly refusedUpgrades = new Counter({

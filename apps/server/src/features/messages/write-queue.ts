@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
@@ -35,6 +36,8 @@ export class WriteQueue {
     private readonly ttlMs: number,
     private readonly maxDepth: number,
     private readonly log: Logger,
+    /** Told of every batch committed: how many writes and how long the commit took. */
+    private readonly onCommitted: (writes: number, seconds: number) => void = () => undefined,
   ) {}
 
   get depth(): number {
@@ -114,11 +117,13 @@ export class WriteQueue {
   private async commit(batch: Pending[]): Promise<void> {
     const now = this.clock.now();
     try {
+      const started = performance.now();
       const results = await this.committer.commit(
         batch.map((p) => p.op),
         now,
         now - this.ttlMs,
       );
+      this.onCommitted(batch.length, (performance.now() - started) / 1000);
       settleInSeqOrder(batch, results);
     } catch (error) {
       if (batch.length === 1) {

@@ -46,6 +46,9 @@ describe('messaging between two registered users', () => {
     });
     expect(await fetchMetric(server.url, 'knock_messages_in_total')).toBe(1);
     expect(await fetchMetric(server.url, 'knock_messages_out_total')).toBe(1);
+    // The send went through one group commit (the recipient's ack may have made another).
+    expect(await fetchMetric(server.url, 'knock_write_batch_seconds_count')).toBeGreaterThan(0);
+    expect(await fetchMetric(server.url, 'knock_write_batch_writes_sum')).toBeGreaterThan(0);
   });
 
   it('answers a resend with the same seq even with other content (T9)', async () => {
