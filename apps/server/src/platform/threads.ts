@@ -12,3 +12,18 @@ export function startThread(callerUrl: string, name: string, workerData: unknown
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${source}); })`;
   return new Worker(boot, { eval: true, workerData });
 }
+
+/**
+ * Asks a thread to close its resources (`request`), waits until it answers `{ kind: 'closed' }`
+ * or exits, then ends it.
+ */
+export async function closeThread(worker: Worker, request: unknown): Promise<void> {
+  await new Promise<void>((resolve) => {
+    worker.on('message', (reply: { kind?: unknown }) => {
+      if (reply.kind === 'closed') resolve();
+    });
+    worker.once('exit', () => resolve());
+    worker.postMessage(request);
+  });
+  await worker.terminate();
+}

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../../platform/logger.js';
-import { startThread } from '../../platform/threads.js';
+import { closeThread, startThread } from '../../platform/threads.js';
 import type { WriteOp, WriteResult } from './repository.js';
 import type { Committer } from './write-queue.js';
 import type { WriterReply, WriterRequest } from './writer-messages.js';
@@ -44,14 +44,8 @@ export class WriterClient implements Committer {
     this.closed = true;
     const worker = this.worker;
     if (!worker) return;
-    await new Promise<void>((resolve) => {
-      worker.on('message', (reply: WriterReply) => {
-        if (reply.kind === 'closed') resolve();
-      });
-      worker.once('exit', () => resolve());
-      this.post(worker, { kind: 'close' });
-    });
-    await worker.terminate();
+    const request: WriterRequest = { kind: 'close' };
+    await closeThread(worker, request);
   }
 
   private spawn(): Worker {

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
-import { startThread } from '../threads.js';
+import { closeThread, startThread } from '../threads.js';
 import type { CheckpointReply, CheckpointRequest } from './checkpoint-messages.js';
 
 /** How often the write-ahead log is folded back into a SQLite file. */
@@ -51,14 +51,7 @@ export class Checkpointer {
     clearTimeout(this.restart);
     const worker = this.worker;
     if (!worker) return;
-    await new Promise<void>((resolve) => {
-      worker.on('message', (reply: CheckpointReply) => {
-        if (reply.kind === 'closed') resolve();
-      });
-      worker.once('exit', () => resolve());
-      const request: CheckpointRequest = { kind: 'close' };
-      worker.postMessage(request);
-    });
-    await worker.terminate();
+    const request: CheckpointRequest = { kind: 'close' };
+    await closeThread(worker, request);
   }
 }
