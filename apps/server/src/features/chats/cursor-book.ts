@@ -158,11 +158,12 @@ export class CursorBook {
     const batch: { write: CursorWrite; member: Member }[] = [];
     for (const chatId of this.dirty) {
       const entry = this.entries.get(chatId);
-      for (const member of entry?.members ?? []) {
+      if (!entry) continue;
+      for (const member of entry.members) {
         for (const kind of ['ack', 'read'] as const) {
           const seq = member[kind];
           const fromSeq = stored(member, kind);
-          if (seq <= fromSeq || !entry) continue;
+          if (seq <= fromSeq) continue;
           const purge = kind === 'ack' && othersWroteAfter(entry, member.userId, fromSeq);
           const write = { kind, chatId, userId: member.userId, seq, fromSeq, purge };
           batch.push({ write, member });
