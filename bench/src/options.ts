@@ -89,8 +89,8 @@ export const USAGE = `Usage: node bench/dist/main.js [options]
   --results <dir>          where the JSON result goes (default bench/results)
   --keep-db                keep the SQLite file of the run
   --server <main.js>       run another build of the server (default apps/server/dist/main.js)
-  --server-node-flags <f>  Node flags for the server's process, space-separated
-                           (e.g. "--max-semi-space-size=64"; default none)
+  --server-node-flags=<f>  Node flags for the server's process, space-separated, given with
+                           "=" (e.g. --server-node-flags=--max-semi-space-size=64; default none)
   --wait-quiet <s>         on a shared machine, wait up to s seconds before each phase for the
                            other CPU load to stop (default 0: don't wait)
   --help                   this text
