@@ -3,6 +3,7 @@ import { runLoadJob } from './loader.js';
 import type { PairsPhaseRecord } from './results.js';
 import { Sampler, type UsageSample } from './sampler.js';
 import type { Target } from './targets.js';
+import { scrapeMetrics, writeBatchesBetween } from './write-batches.js';
 
 type Phase = Extract<WorkerEvent, { type: 'phase' }>['phase'];
 
@@ -20,14 +21,20 @@ export async function runPairsPhase(
   const sampler = new Sampler(target.pid);
   let first: UsageSample | undefined;
   let last: UsageSample | undefined;
+  // Knock's group commits over the same window, from its /metrics.
+  const metrics: Promise<string | undefined>[] = [];
   try {
     const load = await runLoadJob(job, (phase) => {
       if (phase === 'measuring') first = sampler.mark();
       if (phase === 'measured') last = sampler.mark();
+      if (target.kind === 'knock' && (phase === 'measuring' || phase === 'measured'))
+        metrics.push(scrapeMetrics(target.httpUrl));
       onPhase(phase);
     });
     if (!first || !last) throw new Error('the load generator did not report its measured window');
     const usage = sampler.usage(first, last);
+    const [before, after] = await Promise.all(metrics);
+    const writeBatches = before && after ? writeBatchesBetween(before, after) : undefined;
     const seconds = load.windowSeconds;
     return {
       scenario: meta.scenario,
@@ -40,6 +47,7 @@ export async function runPairsPhase(
       deliveredPerSecond: load.delivered / seconds,
       load,
       usage,
+      ...(writeBatches ? { writeBatches } : {}),
       logTail: [...target.logTail],
     };
   } finally {

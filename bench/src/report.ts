@@ -64,7 +64,7 @@ export function renderReport(result: BenchResult): string {
         ]),
       ),
     );
-    out.push(...otherNotes(result.throughput));
+    out.push(...otherNotes(result.throughput), ...commitNotes(result.throughput));
     const s = result.throughputSummary;
     if (s) {
       out.push(
@@ -117,7 +117,7 @@ export function renderReport(result: BenchResult): string {
     );
   }
 
-  out.push(...otherNotes(result.latency));
+  out.push(...otherNotes(result.latency), ...commitNotes(result.latency));
 
   const idle = result.idle;
   if (idle) {
@@ -209,6 +209,19 @@ function renderProfile(record: PairsPhaseRecord): string[] {
       p.byTotal.map((f) => [`${num(f.totalPercent, 1)}%`, f.name, f.where]),
     ),
   ];
+}
+
+/** Knock's group commits in each measured window (knock_write_batch_seconds and _writes). */
+function commitNotes(records: readonly PairsPhaseRecord[]): string[] {
+  return records.flatMap((r) => {
+    const b = r.writeBatches;
+    if (!b) return [];
+    const at = r.mode.type === 'open' ? `${num(r.mode.rate)} msg/s` : `round ${r.round}`;
+    return [
+      `  Knock's commits at ${at}: ${num(b.batches)} batches, ${num(b.writesPerBatch, 1)} writes each, ` +
+        `mean ${num(b.meanMs, 2)} ms, p50 ≤ ${num(b.p50AtMostMs, 1)} ms, p99 ≤ ${num(b.p99AtMostMs, 1)} ms`,
+    ];
+  });
 }
 
 /** Who else used the CPU in phases where that was noticeable. */

@@ -8,6 +8,7 @@ import type { BenchOptions } from './options.js';
 import type { ProfileSummary } from './profile.js';
 import type { Revision } from './revision.js';
 import type { PhaseUsage } from './sampler.js';
+import type { WriteBatches } from './write-batches.js';
 import type { TargetKind } from './targets.js';
 
 /** The shape of bench/results/<timestamp>.json. */
@@ -25,6 +26,8 @@ export interface PairsPhaseRecord {
   deliveredPerSecond: number;
   load: PairsResult;
   usage: PhaseUsage;
+  /** Knock's group commits in the measured window, from its own metrics. */
+  writeBatches?: WriteBatches | undefined;
   /** Warnings and errors the target logged. */
   logTail: string[];
   /** The target's CPU profile over the whole phase (with --cpu-prof, Knock only). */
