@@ -28,18 +28,20 @@ const WRITES = 'knock_write_batch_writes';
 
 /** Reads the histogram `name` from Prometheus text exposition; undefined when it is not there. */
 export function parseHistogram(exposition: string, name: string): Histogram | undefined {
+  const bucketLine = new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"[^}]*\\}\\s+(\\S+)`);
+  const totalLine = new RegExp(`^${name}_(count|sum)(?:\\{[^}]*\\})?\\s+(\\S+)`);
   const buckets: Histogram['buckets'] = [];
   let count: number | undefined;
   let sum: number | undefined;
   for (const line of exposition.split('\n')) {
     if (line.startsWith('#')) continue;
-    const bucket = new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"[^}]*\\}\\s+(\\S+)`).exec(line);
+    const bucket = bucketLine.exec(line);
     if (bucket) {
       const le = bucket[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(bucket[1]);
       buckets.push({ le, count: Number(bucket[2]) });
       continue;
     }
-    const total = new RegExp(`^${name}_(count|sum)(?:\\{[^}]*\\})?\\s+(\\S+)`).exec(line);
+    const total = totalLine.exec(line);
     if (total?.[1] === 'count') count = Number(total[2]);
     if (total?.[1] === 'sum') sum = Number(total[2]);
   }
