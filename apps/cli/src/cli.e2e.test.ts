@@ -307,7 +307,11 @@ describe('knock CLI end to end', () => {
       stdout: 'Accepted the request of Sam (Guest); they can write freely now.\n',
     });
     const answered = await knock('ana', ['send', chatId, 'Yes, 9 to 12.']);
-    expect(answered).toMatchObject({ code: 0, stdout: 'Sent to Sam (Guest) (seq 3).\n' });
+    expect(answered).toMatchObject({
+      code: 0,
+      stdout: 'Sent to Sam (Guest) (seq 3).\n',
+      stderr: '',
+    });
 
     const guest = new RunningKnock(['guest', 'listen', '--json', '--server', server.url], {
       KNOCK_STATE_DIR: join(dir, 'sam'),
