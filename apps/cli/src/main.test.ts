@@ -65,6 +65,19 @@ describe('knock argument parsing', () => {
     }
   });
 
+  it('takes chat and link ids that start with a dash as arguments, not options', async () => {
+    for (const args of [
+      ['send', '-vXErXivGTVrp9giiui24l', 'hi'],
+      ['send', '--json', '--Xiui24lvXErXivGTVrp9', 'hi'],
+      ['invite', 'revoke', '-iiui24lvXErXivGTVrp9g'],
+      ['chat', 'accept', '-iiui24lvXErXivGTVrp9g', '--json'],
+    ]) {
+      const { code, err } = await knock(args);
+      expect({ args, code }).toEqual({ args, code: 1 });
+      expect(err).toMatch(/unauthorized/);
+    }
+  });
+
   it('exits 1 and says how to join when there is no guest chat', async () => {
     for (const args of [
       ['guest', 'send', 'hi'],

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { registerChatGuest } from './commands/chat-guest.js';
 import { registerChatIdentity } from './commands/chat-identity.js';
 import { registerChatList } from './commands/chat-list.js';
@@ -12,6 +12,7 @@ import { registerSend } from './commands/send.js';
 import { registerServe } from './commands/serve.js';
 import { registerUserCreate } from './commands/user-create.js';
 import { EXIT_OK, formatError, toCliError } from './errors.js';
+import { KnockCommand } from './id-arguments.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 
@@ -19,7 +20,7 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 
 /** The `knock` command tree; each command lives in commands/<name>.ts. */
 export function buildProgram(io: CliIo): Command {
-  const program = new Command('knock')
+  const program = new KnockCommand('knock')
     .description(
       'Knock from a terminal: run a server, manage your account, send and receive messages.',
     )
