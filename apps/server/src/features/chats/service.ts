@@ -7,13 +7,13 @@ import { newId } from '../../platform/ids.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { RelayEvent } from '../relay/events.js';
 import type { CursorBook } from './cursor-book.js';
+import { MemberCache } from './member-cache.js';
 import type { ChatRow, ChatsRepository } from './repository.js';
 
 const MEMBER_CACHE_LIMIT = 100_000;
 
 export class ChatsService {
-  /** Members of a direct chat never change while it lives, so they cache well. */
-  private readonly members = new Map<string, readonly string[]>();
+  private readonly members: MemberCache;
   /** Chats known to show read receipts to both sides: direct chats and accepted guest chats. */
   private readonly accepted = new Set<string>();
 
@@ -25,7 +25,9 @@ export class ChatsService {
     private readonly bus: Bus<RelayEvent>,
     private readonly clock: Clock,
     private readonly ttlMs: number,
-  ) {}
+  ) {
+    this.members = new MemberCache((chatId) => repository.memberIds(chatId), MEMBER_CACHE_LIMIT);
+  }
 
   cutoff(): number {
     return this.clock.now() - this.ttlMs;
@@ -74,19 +76,12 @@ export class ChatsService {
 
   /** The chat's members when they are cached, without waiting for storage. */
   knownMemberIds(chatId: string): readonly string[] | undefined {
-    return this.members.get(chatId);
+    return this.members.known(chatId);
   }
 
   /** The chat's members (empty when it does not exist). */
-  async memberIds(chatId: string): Promise<readonly string[]> {
-    const cached = this.members.get(chatId);
-    if (cached) return cached;
-    const ids = await this.repository.memberIds(chatId);
-    if (ids.length > 0) {
-      if (this.members.size >= MEMBER_CACHE_LIMIT) this.members.clear();
-      this.members.set(chatId, ids);
-    }
-    return ids;
+  memberIds(chatId: string): Promise<readonly string[]> {
+    return this.members.get(chatId);
   }
 
   /**
@@ -177,7 +172,7 @@ export class ChatsService {
   }
 
   private forget(chatId: string): void {
-    this.members.delete(chatId);
+    this.members.forget(chatId);
     this.accepted.delete(chatId);
     this.cursors.forget(chatId);
   }
