@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeBase64url } from '@knock/protocol/base64url';
 import { AccountsRepository, UsernameTakenError } from '../accounts/repository.js';
 import { SessionsRepository } from '../auth/repository.js';
 import { ChatsRepository } from '../chats/repository.js';
@@ -41,7 +42,7 @@ describe.each(databaseKinds)('repository contract on $name', (kind) => {
     chatId,
     senderId,
     clientMessageId: id.padEnd(8, '_'),
-    ciphertext: bytes(text),
+    ciphertext: encodeBase64url(bytes(text)),
   });
 
   it('refuses a second user with the same username', async () => {
@@ -121,6 +122,33 @@ describe.each(databaseKinds)('repository contract on $name', (kind) => {
       { ok: false, code: 'chat_not_found' },
       { ok: false, code: 'chat_not_found' },
       { ok: false, code: 'chat_not_found' },
+    ]);
+  });
+
+  it('refuses a payload that is not base64url and commits the rest of the batch', async () => {
+    const chat = await chats.createDirect('c'.repeat(22), alice, bob, T0);
+    const results = await messages.commit(
+      [
+        send(chat, alice, 'p1'),
+        { ...send(chat, alice, 'p2'), ciphertext: 'not base64url!' },
+        { ...send(chat, alice, 'p3'), ciphertext: 'QUJDR' }, // a length no bytes encode to
+        { ...send(chat, alice, 'p4'), ciphertext: 'QR' }, // non-zero bits in the tail
+        send(chat, alice, 'p5'),
+      ],
+      T0 + 1,
+      T0 - 1,
+    );
+    expect(results).toMatchObject([
+      { ok: true, seq: 1 },
+      { ok: false, code: 'invalid_frame' },
+      { ok: false, code: 'invalid_frame' },
+      { ok: false, code: 'invalid_frame' },
+      { ok: true, seq: 2 },
+    ]);
+    const stored = await messages.after(chat, 0, 10);
+    expect(stored.map((m) => new TextDecoder().decode(m.ciphertext ?? undefined))).toEqual([
+      'p1',
+      'p5',
     ]);
   });
 

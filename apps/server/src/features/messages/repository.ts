@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import { paddedContentLength } from '@knock/crypto/wire-sizes';
+import { decodeBase64url } from '@knock/protocol/base64url';
 import { messageQueries } from './queries.js';
 
 export interface SendOp {
@@ -8,7 +9,11 @@ export interface SendOp {
   chatId: string;
   senderId: string;
   clientMessageId: string;
-  ciphertext: Uint8Array;
+  /**
+   * The payload as the client sent it, unpadded base64url. It is decoded (and refused when it is
+   * not base64url) in the transaction, so on SQLite the bytes are made on the writer's thread.
+   */
+  ciphertext: string;
 }
 
 /** Moves a member's delivered (`ack`) or read (`read`) cursor forward. */
@@ -39,7 +44,7 @@ export type WriteResult =
       accepted?: boolean;
     }
   | { ok: true; kind: 'ack' | 'read'; moved: boolean; seq: number }
-  | { ok: false; code: 'chat_not_found' | 'request_limit' };
+  | { ok: false; code: 'chat_not_found' | 'request_limit' | 'invalid_frame' };
 
 export interface StoredMessage {
   seq: number;
@@ -96,7 +101,16 @@ export class MessagesRepository {
     now: number,
     cutoff: number,
   ): Promise<void> {
-    const sendIndexes = ops.flatMap((op, i) => (op.kind === 'send' ? [i] : []));
+    const payloads = new Map<number, Uint8Array>();
+    const sendIndexes: number[] = [];
+    for (const [i, op] of ops.entries()) {
+      if (op.kind !== 'send') continue;
+      const bytes = decodeBase64url(op.ciphertext);
+      if (bytes) {
+        payloads.set(i, bytes);
+        sendIndexes.push(i);
+      } else results[i] = { ok: false, code: 'invalid_frame' };
+    }
     if (sendIndexes.length === 0) return;
     const known = await this.existing(
       trx,
@@ -131,7 +145,7 @@ export class MessagesRepository {
     const rows: Database['messages'][] = [];
     for (const indexes of groups.values()) {
       const head = ops[indexes[0] as number] as SendOp;
-      const allocated = await this.allocate(trx, head, indexes, ops, now, cutoff);
+      const allocated = await this.allocate(trx, head, indexes, payloads, now, cutoff);
       if (allocated.count === 0) {
         for (const i of indexes) results[i] = { ok: false, code: allocated.refusal };
         continue;
@@ -153,7 +167,7 @@ export class MessagesRepository {
           seq,
           sender_id: op.senderId,
           client_message_id: op.clientMessageId,
-          ciphertext: op.ciphertext,
+          ciphertext: payloads.get(i) ?? null,
           sent_at: now,
         });
       }
@@ -194,7 +208,7 @@ export class MessagesRepository {
     trx: Transaction<Database>,
     head: SendOp,
     indexes: readonly number[],
-    ops: readonly WriteOp[],
+    payloads: ReadonlyMap<number, Uint8Array>,
     now: number,
     cutoff: number,
   ): Promise<{
@@ -203,7 +217,7 @@ export class MessagesRepository {
     accepted: boolean;
     refusal: 'chat_not_found' | 'request_limit';
   }> {
-    const sizes = indexes.map((i) => paddedContentLength((ops[i] as SendOp).ciphertext));
+    const sizes = indexes.map((i) => paddedContentLength(payloads.get(i) ?? new Uint8Array()));
     const run = async (count: number, bytes: number) => {
       const { chatId, senderId: s } = head;
       const { rows } = await this.queries.allocateSeqs.execute(

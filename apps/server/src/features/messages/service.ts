@@ -1,4 +1,3 @@
-import { decodeBase64url } from '@knock/protocol/base64url';
 import type { SendAckFrame, SendFrame } from '@knock/protocol/frames';
 import type { Bus } from '../../platform/bus/bus.js';
 import { AppError } from '../../platform/errors.js';
@@ -20,14 +19,12 @@ export class MessagingService {
   ) {}
 
   async send(from: Connection, frame: SendFrame): Promise<SendAckFrame> {
-    const ciphertext = decodeBase64url(frame.ciphertext);
-    if (!ciphertext) throw new AppError('invalid_frame');
     const result = await this.writes.submit({
       kind: 'send',
       chatId: frame.chatId,
       senderId: from.userId,
       clientMessageId: frame.clientMessageId,
-      ciphertext,
+      ciphertext: frame.ciphertext,
     });
     if (!result.ok) throw new AppError(result.code);
     if (result.kind !== 'send') throw new AppError('internal_error');
@@ -40,9 +37,8 @@ export class MessagingService {
         seq: result.seq,
         senderId: from.userId,
         clientMessageId: frame.clientMessageId,
-        ciphertext,
-        // Delivered as the sender wrote it: no second base64 pass.
-        encoded: frame.ciphertext,
+        // Delivered as the sender wrote it: no base64 pass on this thread.
+        ciphertext: frame.ciphertext,
         sentAt: result.sentAt,
       };
       this.hub.offer(frame.chatId, memberIds, [message], from);

@@ -7,8 +7,10 @@ import type { WebSocket } from 'ws';
 import type { Logger } from '../../platform/logger.js';
 import type { StoredMessage } from '../messages/repository.js';
 
-/** A message to deliver; `encoded` is its payload as the sender's base64url, when at hand. */
-export type OutgoingMessage = StoredMessage & { encoded?: string };
+/** A message to deliver: its payload as stored, or as the sender's base64url when just sent. */
+export type OutgoingMessage = Omit<StoredMessage, 'ciphertext'> & {
+  ciphertext: Uint8Array | string | null;
+};
 
 export interface ConnectionDeps {
   /** Reads the mailbox: messages after a seq, in order. */
@@ -181,8 +183,9 @@ export class Connection {
       clientMessageId: message.clientMessageId,
       sentAt: message.sentAt,
     };
-    if (message.ciphertext)
-      frame.ciphertext = message.encoded ?? encodeBase64url(message.ciphertext);
+    const { ciphertext } = message;
+    if (ciphertext !== null)
+      frame.ciphertext = typeof ciphertext === 'string' ? ciphertext : encodeBase64url(ciphertext);
     this.send(frame);
   }
 
