@@ -79,6 +79,20 @@ describe('KnockClient', () => {
     expect(alice.pending).toEqual([]);
   });
 
+  it("names a message by the server's time once connected, never by the device's clock", async () => {
+    // The fake server's clock reads 2023; the device's reads today.
+    const alice = client('alice-token');
+    const early = await alice.sendText(CHAT, 'before the first ready');
+    expect(early).toHaveLength(22);
+    await alice.connect();
+    const later = await alice.sendText(CHAT, 'after it');
+    expect(later).toHaveLength(25);
+    const time = parseInt(later.slice(0, 9), 32);
+    expect(time).toBeGreaterThanOrEqual(1_700_000_000_000);
+    expect(time).toBeLessThan(1_700_000_000_000 + 60_000);
+    await nextEvent(alice, 'sent');
+  });
+
   it('resends the outbox in order with the same ids after a reconnect until acknowledged', async () => {
     const alice = client('alice-token');
     await alice.connect();

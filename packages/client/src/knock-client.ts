@@ -24,7 +24,8 @@ import { silentLogger } from './logger.js';
 import { MemoryStore } from './memory-store.js';
 import { Outbox } from './outbox.js';
 import type { Timers } from './platform.js';
-import { randomBytes, systemTimers } from './platform.js';
+import { systemTimers } from './platform.js';
+import { newClientMessageId, ServerClock } from './message-ids.js';
 import type { SocketFactory } from './socket.js';
 import { toWebSocketUrl } from './socket.js';
 import type { ClientStore, OutboxEntry } from './store.js';
@@ -81,6 +82,7 @@ export class KnockClient {
   readonly #codec: PayloadCodec;
   readonly #e2ee: EndToEnd | undefined;
   readonly #now: () => number;
+  readonly #serverClock: ServerClock;
   readonly #reads = new Map<string, number>();
   /** Chat summaries seen so far: who the peer of each chat is. */
   readonly #chats = new Map<string, ChatSummary>();
@@ -96,6 +98,7 @@ export class KnockClient {
     this.#user = options.user;
     this.#guest = options.guest === true;
     this.#now = options.now ?? (() => Date.now());
+    this.#serverClock = new ServerClock(this.#now);
     this.#store = options.store ?? new MemoryStore();
     this.#events = new Emitter(logger);
     const httpOptions = { baseUrl: options.serverUrl };
@@ -162,7 +165,10 @@ export class KnockClient {
     this.#events.on('chatClosed', ({ chatId }) => {
       this.#chats.delete(chatId);
     });
-    this.#connection.events.on('frame', (frame) => this.#delivery.handle(frame));
+    this.#connection.events.on('frame', (frame) => {
+      if (frame.type === 'ready') this.#serverClock.observe(frame.serverTime);
+      return this.#delivery.handle(frame);
+    });
     this.#connection.events.on('state', (change) => this.#onState(change));
   }
 
@@ -386,7 +392,7 @@ export class KnockClient {
     if (ciphertext.length > MAX_CIPHERTEXT_BYTES) throw new KnockError('message_too_large');
     const entry: OutboxEntry = {
       chatId,
-      clientMessageId: encodeBase64url(randomBytes(16)),
+      clientMessageId: newClientMessageId(this.#serverClock.time()),
       ciphertext: encodeBase64url(ciphertext),
       createdAt: this.#now(),
     };
