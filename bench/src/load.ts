@@ -1,3 +1,4 @@
+import { newClientMessageId } from '@knock/client/message-ids';
 import { isPermanentSendError } from '@knock/protocol/errors';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -34,7 +35,6 @@ interface Pair {
   index: number;
   chatId: string;
   sender: WebSocket | undefined;
-  counter: number;
   inFlight: number;
   senderAcks: AckCursor;
   recipientAcks: AckCursor;
@@ -63,7 +63,6 @@ export async function runPairs(
   job: PairsJob,
   report: (phase: Phase) => void,
 ): Promise<PairsResult> {
-  const runTag = randomBytes(6).toString('base64url');
   const ciphertext = randomBytes(job.payloadBytes).toString('base64url');
   const pending = new Map<string, Pending>();
   const dirtyAcks = new Set<AckCursor>();
@@ -92,7 +91,6 @@ export async function runPairs(
     index,
     chatId: spec.chatId,
     sender: undefined,
-    counter: 0,
     inFlight: 0,
     senderAcks: { socket: undefined, chatId: spec.chatId, highest: 0, acked: 0 },
     recipientAcks: { socket: undefined, chatId: spec.chatId, highest: 0, acked: 0 },
@@ -122,7 +120,8 @@ export async function runPairs(
   const countError = (code: string) => (errors[code] = (errors[code] ?? 0) + 1);
 
   const send = (pair: Pair, intended: number | undefined) => {
-    const clientMessageId = `${runTag}-${pair.index.toString(36)}-${(pair.counter++).toString(36)}`;
+    // Named as a connected SDK client names its messages; the server shares this box's clock.
+    const clientMessageId = newClientMessageId(Date.now());
     const frame = JSON.stringify({
       type: 'send',
       chatId: pair.chatId,
