@@ -16,14 +16,23 @@ interface Pending {
 }
 
 const MAX_BATCH = 2000;
+/**
+ * Cursor writes a batch with sends in it takes: at least this many, or an eighth of its sends.
+ * They are soft state (CursorBook) and come a slice at a time once a second; a batch that took a
+ * whole slice would make the sends beside it wait for a hundred cursor updates and their purges.
+ */
+const CURSOR_SHARE_MIN = 32;
+const CURSOR_SHARE = 1 / 8;
 
 /**
  * Group commit. Writes that arrive while a batch is committing wait for the next one, so under
  * load each transaction (and its fsync) carries many messages, and at rest a lone message commits
- * at once. Results are handed out in seq order so live delivery needs no reordering.
+ * at once. Sends go first; cursor writes fill in behind them (CURSOR_SHARE). Results are handed
+ * out in seq order so live delivery needs no reordering.
  */
 export class WriteQueue {
-  private queue: Pending[] = [];
+  private sends: Pending[] = [];
+  private cursors: Pending[] = [];
   private flushing = false;
   private idle: (() => void)[] = [];
   private relieved: (() => void)[] = [];
@@ -41,7 +50,7 @@ export class WriteQueue {
   ) {}
 
   get depth(): number {
-    return this.queue.length;
+    return this.sends.length + this.cursors.length;
   }
 
   /**
@@ -50,7 +59,7 @@ export class WriteQueue {
    * into backpressure long before sends are refused.
    */
   get congested(): boolean {
-    return this.queue.length + this.reserved >= this.maxDepth / 2;
+    return this.depth + this.reserved >= this.maxDepth / 2;
   }
 
   /**
@@ -77,9 +86,9 @@ export class WriteQueue {
 
   /** Queues a write; rejects with `slow_down` when the queue is full (load shedding). */
   submit(op: WriteOp): Promise<WriteResult> {
-    if (this.queue.length >= this.maxDepth) return Promise.reject(new AppError('slow_down'));
+    if (this.depth >= this.maxDepth) return Promise.reject(new AppError('slow_down'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ op, resolve, reject });
+      (op.kind === 'send' ? this.sends : this.cursors).push({ op, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
         setImmediate(() => void this.flush());
@@ -89,23 +98,31 @@ export class WriteQueue {
 
   /** Resolves once everything queued so far is committed or failed. */
   drained(): Promise<void> {
-    if (!this.flushing && this.queue.length === 0) return Promise.resolve();
+    if (!this.flushing && this.depth === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
   private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      await this.commit(batch);
-      if (this.queue.length < this.maxDepth / 4)
-        for (const resolve of this.relieved.splice(0)) resolve();
+    while (this.depth > 0) {
+      await this.commit(this.nextBatch());
+      if (this.depth < this.maxDepth / 4) for (const resolve of this.relieved.splice(0)) resolve();
     }
     this.flushing = false;
     for (const resolve of this.idle.splice(0)) resolve();
   }
 
+  private nextBatch(): Pending[] {
+    const sends = this.sends.splice(0, MAX_BATCH);
+    // Cursor writes always get their share, so they keep moving however busy the sends are.
+    const share =
+      sends.length === 0
+        ? MAX_BATCH
+        : Math.max(CURSOR_SHARE_MIN, Math.floor(sends.length * CURSOR_SHARE));
+    return sends.concat(this.cursors.splice(0, share));
+  }
+
   private relaxed(): boolean {
-    return this.queue.length + this.reserved < this.maxDepth / 4;
+    return this.depth + this.reserved < this.maxDepth / 4;
   }
 
   private relieve(): void {
