@@ -42,30 +42,27 @@ function queue(committer: Committer) {
   return new WriteQueue(committer, systemClock, 60_000, 100_000, createLogger('silent'));
 }
 
+/** Queues `acks` cursor writes, then `sends` sends, all before the first batch, and commits them. */
+async function batchesFor(acks: number, sends: number) {
+  const committer = new RecordingCommitter();
+  const writes = queue(committer);
+  await Promise.all([
+    ...Array.from({ length: acks }, (_, i) => writes.submit(ack(i))),
+    ...Array.from({ length: sends }, (_, i) => writes.submit(send(i))),
+  ]);
+  return committer.batches;
+}
+
 describe('WriteQueue', () => {
   it('puts sends first and lets cursor writes fill in behind them, a share per batch', async () => {
-    const committer = new RecordingCommitter();
-    const writes = queue(committer);
-    const all = [
-      ...Array.from({ length: 100 }, (_, i) => writes.submit(ack(i))),
-      ...Array.from({ length: 10 }, (_, i) => writes.submit(send(i))),
-    ];
-    await Promise.all(all);
-    expect(committer.batches).toEqual([
+    expect(await batchesFor(100, 10)).toEqual([
       { sends: 10, cursors: 32 },
       { sends: 0, cursors: 68 },
     ]);
   });
 
   it('gives cursor writes an eighth of a large batch, and all the room when no sends wait', async () => {
-    const committer = new RecordingCommitter();
-    const writes = queue(committer);
-    const all = [
-      ...Array.from({ length: 3000 }, (_, i) => writes.submit(ack(i))),
-      ...Array.from({ length: 2400 }, (_, i) => writes.submit(send(i))),
-    ];
-    await Promise.all(all);
-    expect(committer.batches).toEqual([
+    expect(await batchesFor(3000, 2400)).toEqual([
       { sends: 2000, cursors: 250 },
       { sends: 400, cursors: 50 },
       { sends: 0, cursors: 2000 },
