@@ -17,7 +17,7 @@ import {
 } from './guest-link-open.js';
 import { KnockClient, type KnockClientBaseOptions } from './knock-client.js';
 import { MemoryStore } from './memory-store.js';
-import { randomBytes } from './platform.js';
+import { newClientMessageId } from './message-ids.js';
 import type { AbortSignalLike, ProofSolver, SolveOptions } from './proof-of-work.js';
 import { solveClaimChallenge } from './proof-of-work.js';
 
@@ -115,7 +115,8 @@ export async function joinOpenedLink(
   const hello = await encrypt(crypto, started, encodeContent(helloContent(checked.name)));
 
   const claimed = await claimWithRetries(opened, options, {
-    clientMessageId: encodeBase64url(randomBytes(16)),
+    // No connection yet, so no server time: the id is random (message-ids.ts).
+    clientMessageId: newClientMessageId(undefined),
     ciphertext: encodeBase64url(hello.message),
   });
   const hostId = claimed.chat.peer.id;
