@@ -45,6 +45,15 @@ describe('judgeLatency', () => {
     expect(judgeLatency({ ...base, errors: 1 })?.met).toBe(false);
   });
 
+  it('names the references beside the figure, and is judged on the figure alone', () => {
+    const verdict = judgeLatency({ ...base, p99: 31.25, bareP99: 8.5, floorP99: 24.04 });
+    expect(verdict).toMatchObject({ met: false, comparable: true });
+    expect(verdict?.measured).toBe(
+      "p99 31.3 ms (bare relay 8.5 ms, bare relay with Knock's storage beside it 24.0 ms)",
+    );
+    expect(judgeLatency({ ...base, floorP99: 40 })?.met).toBe(true);
+  });
+
   it('flags runs with another pair count and ignores rates without a goal', () => {
     expect(judgeLatency({ ...base, pairs: 200 })?.comparable).toBe(false);
     expect(judgeLatency({ ...base, rate: 1234 })).toBeUndefined();

@@ -12,6 +12,9 @@ export interface LatencyFigures {
   p99: number;
   undelivered: number;
   errors: number;
+  /** p99 of the references at the same rate, when they ran: the bare relay, and `bare+db`. */
+  bareP99?: number | undefined;
+  floorP99?: number | undefined;
 }
 
 export interface IdleFigures {
@@ -59,6 +62,10 @@ export function judgeLatency(figures: LatencyFigures): Verdict | undefined {
     carried ? undefined : `carried only ${Math.round(figures.deliveredPerSecond)} msg/s`,
     figures.undelivered > 0 ? `${figures.undelivered} undelivered` : undefined,
     figures.errors > 0 ? `${figures.errors} errors` : undefined,
+    figures.bareP99 === undefined ? undefined : `bare relay ${figures.bareP99.toFixed(1)} ms`,
+    figures.floorP99 === undefined
+      ? undefined
+      : `bare relay with Knock's storage beside it ${figures.floorP99.toFixed(1)} ms`,
   ].filter((n) => n !== undefined);
   return {
     goal: `p99 ≤ ${goal.p99Ms} ms at ${goal.rate.toLocaleString('en-US')} msg/s over ${LATENCY_GOAL_PAIRS.toLocaleString('en-US')} pairs`,

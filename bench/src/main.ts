@@ -17,7 +17,7 @@ import { describeMachine } from './machine.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { renderReport } from './report.js';
 import { serverRevision } from './revision.js';
-import type { BenchResult } from './results.js';
+import type { BenchResult, PairsPhaseRecord, PhaseTarget } from './results.js';
 import { runIdle, runLatency, runThroughput, type ScenarioContext } from './scenarios.js';
 import { startKnock } from './targets.js';
 
@@ -136,14 +136,19 @@ async function main(): Promise<void> {
     }
     if (options.scenarios.includes('latency')) {
       result.latency = await runLatency(ctx);
+      const rateOf = (r: PairsPhaseRecord) => (r.mode.type === 'open' ? r.mode.rate : 0);
+      const p99Of = (rate: number, target: PhaseTarget) =>
+        result.latency.find((r) => r.target === target && rateOf(r) === rate)?.load.latency.p99;
       for (const record of result.latency.filter((r) => r.target === 'knock')) {
         const verdict = judgeLatency({
-          rate: record.mode.type === 'open' ? record.mode.rate : 0,
+          rate: rateOf(record),
           pairs: record.pairs,
           deliveredPerSecond: record.deliveredPerSecond,
           p99: record.load.latency.p99,
           undelivered: record.load.undelivered,
           errors: Object.values(record.load.errors).reduce((a, b) => a + b, 0),
+          bareP99: p99Of(rateOf(record), 'bare'),
+          floorP99: p99Of(rateOf(record), 'bare+db'),
         });
         if (verdict) verdicts.push(verdict);
       }

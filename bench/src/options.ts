@@ -72,7 +72,8 @@ export const USAGE = `Usage: node bench/dist/main.js [options]
   --window <n>             unacked sends per sender in the throughput scenario (default 32)
   --pairs <n>              pairs in the latency scenario (default 1000; quick 200)
   --rates <list>           aggregate send rates of the latency scenario (default 5000,20000)
-  --no-bare-latency        skip the bare relay reference at the latency rates
+  --no-bare-latency        skip the references at the latency rates: the bare relay, and the
+                           bare relay with Knock's storage load beside it (bare+db)
   --idle <n>               idle connections (default 10000; quick 2000)
   --payload <bytes>        ciphertext bytes per message (default 160)
   --ack-delay <ms>         ack coalescing, as the SDK's AckScheduler (default 25)

@@ -117,7 +117,11 @@ export function renderReport(result: BenchResult): string {
     );
   }
 
-  out.push(...otherNotes(result.latency), ...commitNotes(result.latency));
+  out.push(
+    ...otherNotes(result.latency),
+    ...commitNotes(result.latency),
+    ...storageNotes(result.latency),
+  );
 
   const idle = result.idle;
   if (idle) {
@@ -220,6 +224,23 @@ function commitNotes(records: readonly PairsPhaseRecord[]): string[] {
     return [
       `  Knock's commits at ${at}: ${num(b.batches)} batches, ${num(b.writesPerBatch, 1)} writes each, ` +
         `mean ${num(b.meanMs, 2)} ms, p50 ≤ ${num(b.p50AtMostMs, 1)} ms, p99 ≤ ${num(b.p99AtMostMs, 1)} ms`,
+    ];
+  });
+}
+
+/** What the storage load beside the bare relay did in `bare+db` phases (storage-beside.ts). */
+function storageNotes(records: readonly PairsPhaseRecord[]): string[] {
+  return records.flatMap((r) => {
+    const s = r.storageBeside;
+    if (!s) return [];
+    const at = r.mode.type === 'open' ? `${num(r.mode.rate)} msg/s` : `round ${r.round}`;
+    return [
+      `  bare+db at ${at}: the bare relay, with Knock's write path beside it (write queue, writer ` +
+        `and checkpointer threads, SQLite synchronous=FULL) committing ${num(s.sendsPerSecond)} ` +
+        `sends/s and ${num(s.cursorWritesPerSecond)} cursor writes/s over as many chats, tied to no ` +
+        `frame: ${num(s.commits.count)} commits, p50 ${num(s.commits.p50, 1)} ms, p99 ` +
+        `${num(s.commits.p99, 1)} ms, ${num(s.cpuPercent)}% of a core (not in other CPU)` +
+        (s.refused > 0 ? `, ${num(s.refused)} writes refused` : ''),
     ];
   });
 }

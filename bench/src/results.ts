@@ -8,15 +8,19 @@ import type { BenchOptions } from './options.js';
 import type { ProfileSummary } from './profile.js';
 import type { Revision } from './revision.js';
 import type { PhaseUsage } from './sampler.js';
+import type { StorageLoadFigures } from './storage-beside.js';
 import type { WriteBatches } from './write-batches.js';
 import type { TargetKind } from './targets.js';
 
 /** The shape of bench/results/<timestamp>.json. */
 
+/** A phase's target: a process under test, or `bare+db`, the bare relay with storage beside it. */
+export type PhaseTarget = TargetKind | 'bare+db';
+
 export interface PairsPhaseRecord {
   /** `claims`: the messaging load of the claims scenario (see {@link ClaimsRecord}). */
   scenario: 'throughput' | 'latency' | 'claims';
-  target: TargetKind;
+  target: PhaseTarget;
   /** Throughput round (1-based); 1 for latency phases. */
   round: number;
   pairs: number;
@@ -30,6 +34,11 @@ export interface PairsPhaseRecord {
   writeBatches?: WriteBatches | undefined;
   /** Warnings and errors the target logged. */
   logTail: string[];
+  /**
+   * `bare+db` only: what Knock's storage load beside the relay did (storage-beside.ts). Its CPU
+   * is not in `usage.otherCpuPercent`.
+   */
+  storageBeside?: StorageLoadFigures | undefined;
   /** The target's CPU profile over the whole phase (with --cpu-prof, Knock only). */
   profile?: (ProfileSummary & { file: string }) | undefined;
 }

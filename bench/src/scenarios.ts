@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createBarePairs, idleClients } from './fixtures.js';
 import type { IdleJob, LoadMode, PairSpec, PairsJob } from './jobs.js';
 import { runLoadJob } from './loader.js';
@@ -7,8 +7,9 @@ import type { BenchOptions } from './options.js';
 import { runPairsPhase } from './phase.js';
 import { waitForQuiet } from './quiet.js';
 import { summarizeProfile, type CpuProfile } from './profile.js';
-import type { IdleRecord, PairsPhaseRecord, ThroughputSummary } from './results.js';
+import type { IdleRecord, PairsPhaseRecord, PhaseTarget, ThroughputSummary } from './results.js';
 import { Sampler, type UsageSample } from './sampler.js';
+import { startStorageBeside } from './storage-beside.js';
 import { median } from './stats.js';
 import { sleep, startBareRelay, startKnock, type Target, type TargetKind } from './targets.js';
 
@@ -139,24 +140,27 @@ export async function runThroughput(ctx: ScenarioContext): Promise<{
   return { records, summary };
 }
 
-/** (2)(3) Open-loop latency at each rate over the latency pairs; the bare relay as reference. */
+/**
+ * (2)(3) Open-loop latency at each rate over the latency pairs. References: the bare relay, and
+ * the bare relay with Knock's storage work for the same rate beside it (`bare+db`, see
+ * storage-beside.ts): the floor for any server that commits each message durably on this machine.
+ */
 export async function runLatency(ctx: ScenarioContext): Promise<PairsPhaseRecord[]> {
   const o = ctx.options;
   const records: PairsPhaseRecord[] = [];
   for (const rate of o.rates) {
-    const kinds: TargetKind[] = o.bareLatency ? ['knock', 'bare'] : ['knock'];
+    const kinds: PhaseTarget[] = o.bareLatency ? ['knock', 'bare', 'bare+db'] : ['knock'];
     for (const kind of kinds) {
       const profile = kind === 'knock' && o.cpuProfile;
       ctx.log(
         `latency ${rate} msg/s over ${o.latencyPairs} pairs: ${kind}${profile ? ' (profiling)' : ''}`,
       );
-      const record = await phase(
-        ctx,
-        kind,
-        profile ? `latency-${rate}` : undefined,
-        (target) => pairsJob(ctx, target, o.latencyPairs, { type: 'open', rate }),
-        { scenario: 'latency', round: 1 },
-      );
+      const job = (target: Target) => pairsJob(ctx, target, o.latencyPairs, { type: 'open', rate });
+      const meta = { scenario: 'latency', round: 1 } as const;
+      const record =
+        kind === 'bare+db'
+          ? await storageFloorPhase(ctx, rate, job, meta)
+          : await phase(ctx, kind, profile ? `latency-${rate}` : undefined, job, meta);
       ctx.log(
         `  ${Math.round(record.deliveredPerSecond)} delivered/s, p50 ${record.load.latency.p50.toFixed(1)} ms, p99 ${record.load.latency.p99.toFixed(1)} ms`,
       );
@@ -164,6 +168,37 @@ export async function runLatency(ctx: ScenarioContext): Promise<PairsPhaseRecord
     }
   }
   return records;
+}
+
+/**
+ * A bare relay phase with Knock's storage load running beside it for the whole phase. Its CPU is
+ * taken out of "other" (it is part of the reference, not noise) and reported on its own.
+ */
+async function storageFloorPhase(
+  ctx: ScenarioContext,
+  rate: number,
+  job: (target: Target) => PairsJob,
+  meta: { scenario: 'latency'; round: number },
+): Promise<PairsPhaseRecord> {
+  const storage = await startStorageBeside({
+    file: join(dirname(ctx.databaseFile), 'storage-floor.db'),
+    chats: ctx.options.latencyPairs,
+    rate,
+    payloadBytes: ctx.options.payloadBytes,
+  });
+  let record: PairsPhaseRecord;
+  try {
+    record = await phase(ctx, 'bare', undefined, job, meta);
+  } catch (error) {
+    await storage.stop().catch(() => undefined);
+    throw error;
+  }
+  const figures = await storage.stop();
+  const usage = {
+    ...record.usage,
+    otherCpuPercent: Math.max(0, record.usage.otherCpuPercent - figures.cpuPercent),
+  };
+  return { ...record, target: 'bare+db', usage, storageBeside: figures };
 }
 
 /**
