@@ -220,7 +220,7 @@ function commitNotes(records: readonly PairsPhaseRecord[]): string[] {
   return records.flatMap((r) => {
     const b = r.writeBatches;
     if (!b) return [];
-    const at = r.mode.type === 'open' ? `${num(r.mode.rate)} msg/s` : `round ${r.round}`;
+    const at = phaseLabel(r);
     return [
       `  Knock's commits at ${at}: ${num(b.batches)} batches, ${num(b.writesPerBatch, 1)} writes each, ` +
         `mean ${num(b.meanMs, 2)} ms, p50 ≤ ${num(b.p50AtMostMs, 1)} ms, p99 ≤ ${num(b.p99AtMostMs, 1)} ms`,
@@ -233,7 +233,7 @@ function storageNotes(records: readonly PairsPhaseRecord[]): string[] {
   return records.flatMap((r) => {
     const s = r.storageBeside;
     if (!s) return [];
-    const at = r.mode.type === 'open' ? `${num(r.mode.rate)} msg/s` : `round ${r.round}`;
+    const at = phaseLabel(r);
     return [
       `  bare+db at ${at}: the bare relay, with Knock's write path beside it (write queue, writer ` +
         `and checkpointer threads, SQLite synchronous=FULL) committing ${num(s.sendsPerSecond)} ` +
@@ -245,12 +245,17 @@ function storageNotes(records: readonly PairsPhaseRecord[]): string[] {
   });
 }
 
+/** "5,000 msg/s" for a latency phase, "round 2" for a throughput one. */
+function phaseLabel(r: PairsPhaseRecord): string {
+  return r.mode.type === 'open' ? `${num(r.mode.rate)} msg/s` : `round ${r.round}`;
+}
+
 /** Who else used the CPU in phases where that was noticeable. */
 function otherNotes(records: readonly PairsPhaseRecord[]): string[] {
   return records
     .filter((r) => r.usage.otherCpuPercent >= 20 && (r.usage.topOthers?.length ?? 0) > 0)
     .map((r) => {
-      const rate = r.mode.type === 'open' ? `${num(r.mode.rate)} msg/s ` : `round ${r.round} `;
+      const rate = `${phaseLabel(r)} `;
       const who = (r.usage.topOthers ?? [])
         .map((o) => `${o.command} ${num(o.cpuPercent)}%`)
         .join('; ');
