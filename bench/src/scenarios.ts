@@ -9,7 +9,7 @@ import { waitForQuiet } from './quiet.js';
 import { summarizeProfile, type CpuProfile } from './profile.js';
 import type { IdleRecord, PairsPhaseRecord, PhaseTarget, ThroughputSummary } from './results.js';
 import { Sampler, type UsageSample } from './sampler.js';
-import { startStorageBeside } from './storage-beside.js';
+import { startStorageBeside, type StorageBeside } from './storage-beside.js';
 import { median } from './stats.js';
 import { sleep, startBareRelay, startKnock, type Target, type TargetKind } from './targets.js';
 
@@ -27,15 +27,20 @@ export interface ScenarioContext {
 const CONNECT_CONCURRENCY = 64;
 const DRAIN_MS = 5000;
 
-/** Starts a fresh target process, runs `body`, and always stops it. */
+/**
+ * Starts a fresh target process, runs `body`, and always stops it. `beside` starts whatever must
+ * run next to the target (the storage load of `bare+db`), after the wait for a quiet machine.
+ */
 async function withTarget<T>(
   ctx: ScenarioContext,
   kind: TargetKind,
   cpuProfileDir: string | undefined,
   body: (target: Target) => Promise<T>,
+  beside: () => Promise<void> = () => Promise.resolve(),
 ): Promise<T> {
   if (ctx.options.waitQuietSeconds > 0)
     await waitForQuiet(ctx.options.waitQuietSeconds, 15, ctx.log);
+  await beside();
   const target =
     kind === 'knock'
       ? await startKnock({
@@ -67,10 +72,15 @@ async function phase(
   profileName: string | undefined,
   job: (target: Target) => PairsJob,
   meta: { scenario: PairsPhaseRecord['scenario']; round: number },
+  beside?: () => Promise<void>,
 ): Promise<PairsPhaseRecord> {
   const dir = kind === 'knock' && profileName ? profileDirFor(ctx, profileName) : undefined;
-  const record = await withTarget(ctx, kind, dir, (target) =>
-    runPairsPhase(target, job(target), meta),
+  const record = await withTarget(
+    ctx,
+    kind,
+    dir,
+    (target) => runPairsPhase(target, job(target), meta),
+    beside,
   );
   const file = dir && readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (dir && file) {
@@ -180,19 +190,23 @@ async function storageFloorPhase(
   job: (target: Target) => PairsJob,
   meta: { scenario: 'latency'; round: number },
 ): Promise<PairsPhaseRecord> {
-  const storage = await startStorageBeside({
-    file: join(dirname(ctx.databaseFile), 'storage-floor.db'),
-    chats: ctx.options.latencyPairs,
-    rate,
-    payloadBytes: ctx.options.payloadBytes,
-  });
+  let storage: StorageBeside | undefined;
+  const start = async () => {
+    storage = await startStorageBeside({
+      file: join(dirname(ctx.databaseFile), 'storage-floor.db'),
+      chats: ctx.options.latencyPairs,
+      rate,
+      payloadBytes: ctx.options.payloadBytes,
+    });
+  };
   let record: PairsPhaseRecord;
   try {
-    record = await phase(ctx, 'bare', undefined, job, meta);
+    record = await phase(ctx, 'bare', undefined, job, meta, start);
   } catch (error) {
-    await storage.stop().catch(() => undefined);
+    await storage?.stop().catch(() => undefined);
     throw error;
   }
+  if (!storage) throw new Error('the storage load did not start');
   const figures = await storage.stop();
   const usage = {
     ...record.usage,

@@ -141,12 +141,16 @@ async function run(): Promise<void> {
 }
 
 function message(msg: StorageLoadMessage): void {
-  process.send?.(msg);
+  if (process.connected) process.send?.(msg);
 }
 
 process.on('message', (msg: StorageLoadMessage) => {
-  if (msg.type === 'go') void run().then(() => process.disconnect());
+  if (msg.type === 'go') void run().then(() => process.connected && process.disconnect());
   if (msg.type === 'stop') stopping = true;
+});
+// The benchmark went away (stopped, or crashed): stop too rather than write on for ever.
+process.on('disconnect', () => {
+  stopping = true;
 });
 message({ type: 'ready' });
 
