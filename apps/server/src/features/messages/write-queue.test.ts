@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../platform/clock.js';
 import { createLogger } from '../../platform/logger.js';
+import { WRITE_BATCH_BUCKETS } from '../../platform/metrics.js';
 import type { CursorOp, SendOp, WriteOp, WriteResult } from './repository.js';
-import { WriteQueue, type Committer } from './write-queue.js';
+import { MAX_BATCH_WRITES, WriteQueue, type Committer } from './write-queue.js';
 
 /** Records each batch's make-up and answers every write; the storage itself is tested elsewhere. */
 class RecordingCommitter implements Committer {
@@ -68,6 +69,12 @@ describe('WriteQueue', () => {
       { sends: 0, cursors: 2000 },
       { sends: 0, cursors: 700 },
     ]);
+  });
+
+  it('makes no batch larger than MAX_BATCH_WRITES, which the batch-size metric has a bucket for', async () => {
+    const largest = Math.max(...(await batchesFor(3000, 2400)).map((b) => b.sends + b.cursors));
+    expect(largest).toBe(MAX_BATCH_WRITES);
+    expect(Math.max(...WRITE_BATCH_BUCKETS)).toBeGreaterThanOrEqual(MAX_BATCH_WRITES);
   });
 
   it('hands out send results in seq order whatever the batch order', async () => {

@@ -23,6 +23,8 @@ const MAX_BATCH = 2000;
  */
 const CURSOR_SHARE_MIN = 32;
 const CURSOR_SHARE = 1 / 8;
+/** The most writes one batch can hold: a full batch of sends and its share of cursor writes. */
+export const MAX_BATCH_WRITES = MAX_BATCH + Math.floor(MAX_BATCH * CURSOR_SHARE);
 
 /**
  * Group commit. Writes that arrive while a batch is committing wait for the next one, so under
