@@ -287,6 +287,9 @@ export async function buildApp({
     fastify,
     sweeper,
     async listen() {
+      // The message writer starts with the server: the first send, or a crowd of clients
+      // reconnecting after a restart, must not wait for its thread to start.
+      writer?.start();
       const address = await fastify.listen({ port: config.port, host: config.host });
       sweeper.start();
       return address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
