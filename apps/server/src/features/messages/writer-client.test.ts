@@ -21,7 +21,7 @@ describe('WriterClient', () => {
     writer.start();
     writer.start();
     expect(starts).toBe(1);
-    // A batch with nothing to find answers for each write, on the thread already started.
+    // An ack in a chat that does not exist moves nothing but is answered: the thread commits.
     const results = await writer.commit(
       [{ kind: 'ack', chatId: 'c'.repeat(22), userId: 'u'.repeat(22), seq: 1 }],
       Date.now(),
