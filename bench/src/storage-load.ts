@@ -13,6 +13,7 @@ import { connect } from '@knock/server/platform/db/connect';
 import { migrateToLatest } from '@knock/server/platform/db/migrations';
 import { Checkpointer } from '@knock/server/platform/db/checkpointer';
 import { systemClock } from '@knock/server/platform/clock';
+import { newId } from '@knock/server/platform/ids';
 import { createLogger } from '@knock/server/platform/logger';
 import type { CursorOp, WriteResult } from '@knock/server/features/messages/repository';
 import { WriteQueue } from '@knock/server/features/messages/write-queue';
@@ -204,8 +205,4 @@ async function createChats(path: string, count: number): Promise<Chat[]> {
   }
   await db.close();
   return made;
-}
-
-function newId(): string {
-  return randomBytes(16).toString('base64url');
 }
