@@ -13,6 +13,7 @@ import { connect } from '@knock/server/platform/db/connect';
 import { migrateToLatest } from '@knock/server/platform/db/migrations';
 import { Checkpointer } from '@knock/server/platform/db/checkpointer';
 import { systemClock } from '@knock/server/platform/clock';
+import { loadConfig } from '@knock/server/platform/config';
 import { newId } from '@knock/server/platform/ids';
 import { createLogger } from '@knock/server/platform/logger';
 import type { CursorOp, WriteResult } from '@knock/server/features/messages/repository';
@@ -21,8 +22,8 @@ import { WriterClient } from '@knock/server/features/messages/writer-client';
 import { Samples, summarize } from './stats.js';
 import type { StorageLoadFigures, StorageLoadMessage } from './storage-beside.js';
 
-const TTL_MS = 10 * 24 * 3600 * 1000;
-const QUEUE_LIMIT = 50_000;
+/** The server's defaults: the chat lifetime that sets the expiry cutoff, and the queue's limit. */
+const defaults = loadConfig({});
 /**
  * Sends are handed to the write queue every 8 ms: batches of 40 or more at 5,000 msg/s, where
  * Knock commits 10–22 writes at once. Coarser batches cost less per message, so this load costs
@@ -52,8 +53,13 @@ const logger = createLogger('warn');
 const checkpointer = new Checkpointer(file, logger);
 const writer = new WriterClient(file, logger, () => checkpointer.start());
 const commitMs = new Samples();
-const queue = new WriteQueue(writer, systemClock, TTL_MS, QUEUE_LIMIT, logger, (_, seconds) =>
-  commitMs.push(seconds * 1000),
+const queue = new WriteQueue(
+  writer,
+  systemClock,
+  defaults.chatTtlMs,
+  defaults.limits.writeQueue,
+  logger,
+  (_, seconds) => commitMs.push(seconds * 1000),
 );
 
 let sends = 0;
@@ -135,7 +141,7 @@ async function run(): Promise<void> {
     commits: summarize(commitMs.values()),
     cpuPercent: ((used.user + used.system) / 1000 / (seconds * 1000)) * 100,
   };
-  await queue.drained();
+  // Every write has been answered (inFlight), so the queue is empty: the threads can go.
   await writer.close();
   await checkpointer.close();
   message({ type: 'figures', figures });
